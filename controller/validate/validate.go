@@ -1,0 +1,289 @@
+package validate
+
+import (
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/gatehouse-dev/gatehouse/controller/model"
+)
+
+// Options tune a validation run.
+type Options struct {
+	// Now is the time expiry is judged against; the zero value means
+	// time.Now().
+	Now time.Time
+}
+
+// Org checks org and returns its findings, sorted. It never fails: a nil
+// Org yields no findings, and every problem it sees is a finding.
+func Org(org *model.Org, opts Options) model.Findings {
+	if org == nil {
+		return nil
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	c := newChecker(org, now)
+	c.checkConfig()
+	c.checkPeople()
+	c.checkRoles()
+	c.checkTeams()
+	c.checkPolicyOwners()
+	c.checkSystems()
+	c.checkRequests()
+	c.checkObjects()
+	c.checkManagers()
+	c.checkPolicies()
+	c.reportOffboardedUses()
+	c.out.Sort()
+	return c.out
+}
+
+// Role ranks: employee is 0, collaborator 1 and so on up to admin, in the
+// order of model.BuiltinRoles; rankUnknown marks a role gatehouse does not
+// know, already reported as unknown-role, so no other rule piles on.
+const (
+	rankUnknown      = -1
+	rankCollaborator = 1
+)
+
+// checker holds one run's state: the Org, what it precomputes once (each
+// person's effective role rank, each team's members that cannot act) and
+// the findings so far.
+type checker struct {
+	org *model.Org
+	now time.Time
+	out model.Findings
+
+	// person maps a name to its index in org.People.
+	person map[string]int32
+	// rank is the effective org-role rank of org.People[i].
+	rank []int8
+	// team maps a name to its index in org.Teams; teams[i] is what a
+	// team: entry needs to know about it.
+	team  map[string]int32
+	teams []teamInfo
+	// offUses collects, per offboarded person, what they still hold, for
+	// one finding on their own file per rule.
+	offUses map[int32]*offUse
+	// suggestions caches "did you mean" answers; suggestBudget caps the
+	// scans over large name sets so a repo full of typos stays linear.
+	suggestions   map[string]string
+	suggestBudget int
+}
+
+// teamInfo is a team expanded once per run.
+type teamInfo struct {
+	// eligible counts members who can act: active, collaborator or above,
+	// with a github login.
+	eligible int
+	// low and off are the members below collaborator and the offboarded
+	// members, as indexes into org.People; nil for a healthy team.
+	low, off []int32
+}
+
+// offUse is what an offboarded person still holds.
+type offUse struct {
+	// byRule maps a rule id to the subjects ("github", "Test/T-1") it
+	// still holds under that rule, in the order they were found.
+	byRule map[string][]string
+	// teams are the teams through which they hold something.
+	teams []string
+}
+
+func newChecker(org *model.Org, now time.Time) *checker {
+	c := &checker{
+		org:           org,
+		now:           now,
+		person:        make(map[string]int32, len(org.People)),
+		rank:          make([]int8, len(org.People)),
+		team:          make(map[string]int32, len(org.Teams)),
+		teams:         make([]teamInfo, len(org.Teams)),
+		suggestBudget: 200,
+	}
+	for i, p := range org.People {
+		c.person[p.Name] = int32(i)
+		c.rank[i] = int8(c.roleRank(p.OrgRole()))
+	}
+	for i, t := range org.Teams {
+		c.team[t.Name] = int32(i)
+	}
+	return c
+}
+
+// roleRank returns the rank of an org-level role, resolving a custom role
+// to the built-in role it inherits.
+func (c *checker) roleRank(role string) int {
+	if r := builtinRank(role); r >= 0 {
+		return r
+	}
+	if cr, ok := c.org.RoleByName[role]; ok && cr != nil {
+		return builtinRank(cr.Inherits)
+	}
+	return rankUnknown
+}
+
+// builtinRank returns the rank of a built-in org-level role, or
+// rankUnknown.
+func builtinRank(role string) int {
+	switch role {
+	case model.RoleEmployee:
+		return 0
+	case model.RoleCollaborator:
+		return 1
+	case model.RoleEditor:
+		return 2
+	case model.RoleViewOnlyAdmin:
+		return 3
+	case model.RoleAdmin:
+		return 4
+	}
+	return rankUnknown
+}
+
+// canAct reports whether person i may approve, provision or own: active,
+// collaborator or above, and known on GitHub (S4).
+func (c *checker) canAct(i int32) bool {
+	p := c.org.People[i]
+	return p.Active() && c.rank[i] >= rankCollaborator && p.GitHub != ""
+}
+
+// report adds a finding of rule on the document at the field path, the one
+// place positions are computed: the Locator when the Org has one, else the
+// document's own position.
+func (c *checker) report(doc *model.Meta, path, rule, format string, args ...any) {
+	pos := doc.Pos
+	if c.org.Locator != nil {
+		pos = c.org.Locator.Locate(doc.File, doc.Index, path)
+	}
+	c.out = append(c.out, model.Finding{
+		Severity: severity[rule],
+		File:     doc.File,
+		Line:     pos.Line,
+		Column:   pos.Column,
+		Rule:     rule,
+		Message:  fmt.Sprintf(format, args...),
+	})
+}
+
+// reportAt adds a finding at an explicit position, for files that are not
+// documents (Rego policies, a missing gatehouse.yaml).
+func (c *checker) reportAt(file string, pos model.Pos, rule, message string) {
+	c.out = append(c.out, model.Finding{
+		Severity: severity[rule], File: file, Line: pos.Line, Column: pos.Column,
+		Rule: rule, Message: message,
+	})
+}
+
+// index returns "field[i]".
+func index(field string, i int) string {
+	return field + "[" + strconv.Itoa(i) + "]"
+}
+
+// suggest returns the candidate closest to name, or "" when none is
+// close. Answers are cached per kind and name, and at most suggestBudget
+// distinct names are looked up, so suggestions stay cheap however many
+// references are wrong.
+func (c *checker) suggest(kind, name string, candidates iter.Seq[string]) string {
+	key := kind + "\x00" + name
+	if s, ok := c.suggestions[key]; ok {
+		return s
+	}
+	if c.suggestBudget <= 0 {
+		return ""
+	}
+	c.suggestBudget--
+	best := closest(name, candidates)
+	if c.suggestions == nil {
+		c.suggestions = map[string]string{}
+	}
+	c.suggestions[key] = best
+	return best
+}
+
+// orElse returns `did you mean "s"?` when s is a suggestion, otherwise
+// the advice given.
+func orElse(suggestion, advice string) string {
+	if suggestion != "" {
+		return fmt.Sprintf("did you mean %q?", suggestion)
+	}
+	return advice
+}
+
+// closest returns the candidate nearest to name in edit distance, if it is
+// near enough to be a plausible typo; a case-insensitive match wins.
+func closest(name string, candidates iter.Seq[string]) string {
+	if name == "" {
+		return ""
+	}
+	limit := max(2, len(name)/3)
+	if len(name) <= 3 {
+		limit = 1
+	}
+	best, bestD := "", limit+1
+	lower := strings.ToLower(name)
+	for cand := range candidates {
+		if cand == name {
+			continue
+		}
+		if strings.EqualFold(cand, name) {
+			return cand
+		}
+		if d := len(cand) - len(name); d > limit || -d > limit {
+			continue
+		}
+		if d := levenshtein.ComputeDistance(lower, strings.ToLower(cand)); d < bestD {
+			best, bestD = cand, d
+		}
+	}
+	return best
+}
+
+// names yields the names of docs, for suggestions.
+func names[T model.Doc](docs []T) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, d := range docs {
+			if _, n := d.KindName(); !yield(n) {
+				return
+			}
+		}
+	}
+}
+
+// strs yields the strings of a slice, for suggestions.
+func strs(s []string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, v := range s {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// list joins names for a message, capped so that a person who owns
+// thousands of objects still gets a readable line.
+func list(items []string) string {
+	const max = 10
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + fmt.Sprintf(" and %d more", len(items)-max)
+}
+
+// orList formats choices as "a, b or c" for messages.
+func orList(items []string) string {
+	switch len(items) {
+	case 0:
+		return "none"
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
