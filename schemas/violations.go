@@ -229,9 +229,14 @@ func (c *converter) unknownField(p, path string, props []string) string {
 }
 
 // closest returns the candidate nearest to s by edit distance (ignoring
-// case), or "" when none is close enough to be a likely typo.
+// case), or "" when none is close enough to be a likely typo: one edit for
+// short words, two (a swapped pair of letters) or a third of the length
+// for longer ones, at most three.
 func closest(s string, candidates []string) string {
-	limit := min(max(len(s)/3, 1), 3)
+	limit := 1
+	if len(s) > 3 {
+		limit = min(max(len(s)/3, 2), 3)
+	}
 	best, bestDist := "", limit+1
 	for _, cand := range candidates {
 		d := levenshtein.ComputeDistance(strings.ToLower(s), strings.ToLower(cand))
