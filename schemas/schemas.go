@@ -84,8 +84,9 @@ func File(kind string) string {
 }
 
 // Validate checks doc, a document decoded to JSON values (map[string]any,
-// []any, string, float64/int64, bool, nil), against the schema of kind
-// (matched case-insensitively). It returns nil when the document conforms,
+// []any, string, float64 or any Go integer, bool, nil; timestamps kept as
+// the strings written), against the schema of kind (matched
+// case-insensitively). It returns nil when the document conforms,
 // and otherwise one Violation per problem, sorted by path. An unknown kind
 // is a single violation. Validate is safe for concurrent use.
 func Validate(kind string, doc any) (vs []Violation) {

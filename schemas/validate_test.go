@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"sigs.k8s.io/yaml"
@@ -288,6 +289,11 @@ func TestValidateGoValues(t *testing.T) {
 	doc = map[string]any{"kind": "Person", "name": "alice", "manager": struct{}{}}
 	want := []Violation{{"manager", RuleWrongType, "manager holds a value of Go type struct {} that gatehouse cannot check; write a string, number, true/false, list or mapping"}}
 	if got := Validate("Person", doc); !slices.Equal(got, want) {
+		t.Errorf("Validate = %v, want %v", got, want)
+	}
+	doc = map[string]any{"kind": "AccessRequest", "person": "alice", "system": "github", "expires": time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)}
+	want = []Violation{{"expires", RuleWrongType, "expires holds a decoded YAML timestamp; pass documents to Validate as JSON values, with timestamps kept as the strings written"}}
+	if got := Validate("AccessRequest", doc); !slices.Equal(got, want) {
 		t.Errorf("Validate = %v, want %v", got, want)
 	}
 }

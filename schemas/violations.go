@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
@@ -138,6 +139,9 @@ func (c *converter) leaf(e *jsonschema.ValidationError) []located {
 	case *kind.Type:
 		return one(RuleWrongType, fmt.Sprintf("%s must be %s, not %s", subject, typeNames(k.Want), display(c.value(loc))))
 	case *kind.InvalidJsonValue:
+		if _, ok := k.Value.(time.Time); ok {
+			return one(RuleWrongType, fmt.Sprintf("%s holds a decoded YAML timestamp; pass documents to Validate as JSON values, with timestamps kept as the strings written", subject))
+		}
 		return one(RuleWrongType, fmt.Sprintf("%s holds a value of Go type %T that gatehouse cannot check; write a string, number, true/false, list or mapping", subject, k.Value))
 	case *kind.Enum:
 		want := make([]string, len(k.Want))
