@@ -137,12 +137,17 @@ func (c *checker) noteOffboarded(i int32, rule string, subj subject, team string
 	}
 	u := c.offUses[i]
 	if u == nil {
-		u = &offUse{byRule: map[string][]string{}}
+		u = &offUse{byRule: map[string]*ruleUse{}}
 		c.offUses[i] = u
 	}
-	u.byRule[rule] = append(u.byRule[rule], subj.String())
+	ru := u.byRule[rule]
+	if ru == nil {
+		ru = &ruleUse{}
+		u.byRule[rule] = ru
+	}
+	ru.subjects = append(ru.subjects, subj.String())
 	if team != "" {
-		u.teams = append(u.teams, team)
+		ru.teams = append(ru.teams, team)
 	}
 }
 
@@ -165,16 +170,13 @@ func (c *checker) reportOffboardedUses() {
 		if u == nil {
 			continue
 		}
-		teams := slices.Clone(u.teams)
-		slices.Sort(teams)
-		teams = slices.Compact(teams)
 		for _, r := range rules {
-			subjects := u.byRule[r.ID]
-			if len(subjects) == 0 {
+			ru := u.byRule[r.ID]
+			if ru == nil {
 				continue
 			}
-			slices.Sort(subjects)
-			subjects = slices.Compact(subjects)
+			subjects := sortedSet(ru.subjects)
+			teams := sortedSet(ru.teams)
 			fix := "reassign them"
 			if len(teams) > 0 {
 				fix += " and remove them from team " + strings.Join(teams, ", ")
@@ -367,4 +369,10 @@ func (c *checker) reportCycle(cycle []int32) {
 	chain = append(chain, chain[0])
 	p := people[cycle[first]]
 	c.report(&p.Meta, "manager", ruleManagerCycle, "managers form a cycle: %s; change one of these managers", strings.Join(chain, " → "))
+}
+
+// sortedSet sorts s and drops repeats.
+func sortedSet(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
 }

@@ -13,6 +13,9 @@ import (
 // the built-in library owns gatehouse.lib.
 const orgPackagePrefix = "data.gatehouse.org."
 
+// noModule is the message for a Rego file without a module.
+const noModule = "the file holds no Rego module; start it with a package declaration such as package gatehouse.org.access"
+
 // checkPolicies parses every org Rego file, tests included, as Rego v1 and
 // checks its package.
 func (c *checker) checkPolicies() {
@@ -23,7 +26,7 @@ func (c *checker) checkPolicies() {
 			continue
 		}
 		if mod == nil || mod.Package == nil {
-			c.reportAt(f.Path, model.Pos{}, ruleRegoSyntax, "the file holds no Rego module; start it with a package declaration such as package gatehouse.org.access")
+			c.reportAt(f.Path, model.Pos{}, ruleRegoSyntax, noModule)
 			continue
 		}
 		if path := mod.Package.Path.String(); !strings.HasPrefix(path, orgPackagePrefix) {
@@ -36,11 +39,20 @@ func (c *checker) checkPolicies() {
 // reportRegoErrors reports each parser error at its line and column.
 func (c *checker) reportRegoErrors(file string, err error) {
 	var errs ast.Errors
-	if !errors.As(err, &errs) {
+	var one *ast.Error
+	switch {
+	case errors.As(err, &errs):
+	case errors.As(err, &one):
+		errs = ast.Errors{one}
+	default:
 		c.reportAt(file, model.Pos{}, ruleRegoSyntax, "cannot parse as Rego v1: "+err.Error())
 		return
 	}
 	for _, e := range errs {
+		if e.Message == "empty module" {
+			c.reportAt(file, model.Pos{}, ruleRegoSyntax, noModule)
+			continue
+		}
 		c.reportAt(file, locPos(e.Location), ruleRegoSyntax, e.Message+"; fix the Rego (it must parse as Rego v1, as opa check --v1-compatible does)")
 	}
 }

@@ -88,13 +88,15 @@ type teamInfo struct {
 	low, off []int32
 }
 
-// offUse is what an offboarded person still holds.
+// offUse is what an offboarded person still holds, by rule id.
 type offUse struct {
-	// byRule maps a rule id to the subjects ("github", "Test/T-1") it
-	// still holds under that rule, in the order they were found.
-	byRule map[string][]string
-	// teams are the teams through which they hold something.
-	teams []string
+	byRule map[string]*ruleUse
+}
+
+// ruleUse is what an offboarded person still holds under one rule: the
+// subjects ("github", "Test/T-1") and the teams they hold some through.
+type ruleUse struct {
+	subjects, teams []string
 }
 
 func newChecker(org *model.Org, now time.Time) *checker {
