@@ -359,13 +359,17 @@ var requestCases = []testCase{
 		want:   []string{`access/github/bob.yaml#expires: error missing-expiry: level admin of github lasts at most 30d; set expires no later than 2026-12-23T09:00:00Z`},
 	},
 	{
-		name:   "expires beyond maxDuration",
-		mutate: func(o *model.Org) { request(o, "access/github/bob.yaml").Expires = at(testNow.Add(31 * 24 * time.Hour)) },
-		want:   []string{`access/github/bob.yaml#expires: error expires-too-long: expires 2026-12-24T09:00:00Z is more than 30d from now, the most level admin of github allows; set expires no later than 2026-12-23T09:00:00Z`},
+		name: "expires beyond maxDuration",
+		mutate: func(o *model.Org) {
+			request(o, "access/github/bob.yaml").Expires = at(testNow.Add(31 * 24 * time.Hour))
+		},
+		want: []string{`access/github/bob.yaml#expires: error expires-too-long: expires 2026-12-24T09:00:00Z is more than 30d from now, the most level admin of github allows; set expires no later than 2026-12-23T09:00:00Z`},
 	},
 	{
-		name:   "expires exactly at maxDuration",
-		mutate: func(o *model.Org) { request(o, "access/github/bob.yaml").Expires = at(testNow.Add(30 * 24 * time.Hour)) },
+		name: "expires exactly at maxDuration",
+		mutate: func(o *model.Org) {
+			request(o, "access/github/bob.yaml").Expires = at(testNow.Add(30 * 24 * time.Hour))
+		},
 	},
 	{
 		name: "expired request is only a warning",
