@@ -27,7 +27,7 @@ func (c *checker) checkObjects() {
 	for _, x := range o.Reports {
 		subj := subject{kind: model.KindReport, name: x.Name}
 		for i, v := range x.Viewers {
-			c.checkRef(&x.Meta, index("viewers", i), v, useViewer, subj)
+			c.checkRef(&x.Meta, item("viewers", i), v, useViewer, subj)
 		}
 	}
 	for _, x := range o.AccessReviews {
@@ -38,7 +38,7 @@ func (c *checker) checkObjects() {
 // checkOwner checks an object's owner; an object may have none.
 func (c *checker) checkOwner(doc *model.Meta, owner, kind, name string) {
 	if owner != "" {
-		c.checkRef(doc, "owner", owner, useOwner, subject{kind: kind, name: name})
+		c.checkRef(doc, field("owner"), owner, useOwner, subject{kind: kind, name: name})
 	}
 }
 
@@ -48,7 +48,7 @@ func (c *checker) checkControls(doc *model.Meta, controls []string) {
 		if _, ok := c.org.ControlByName[name]; ok {
 			continue
 		}
-		path := index("controls", i)
+		path := item("controls", i)
 		if kind := c.kindOf(name); kind != "" {
 			c.report(doc, path, ruleWrongParentKind, "%s is a %s, not a Control; controls must name controls", name, kind)
 			continue
@@ -65,10 +65,10 @@ func (c *checker) checkRiskScenario(t *model.RiskTask) {
 		return
 	}
 	if kind := c.kindOf(name); kind != "" {
-		c.report(&t.Meta, "riskScenario", ruleWrongParentKind, "%s is a %s, not a RiskScenario; name the risk scenario this task treats", name, kind)
+		c.report(&t.Meta, field("riskScenario"), ruleWrongParentKind, "%s is a %s, not a RiskScenario; name the risk scenario this task treats", name, kind)
 		return
 	}
-	c.report(&t.Meta, "riskScenario", ruleUnknownRiskScenario, "risk scenario %q is not a RiskScenario; %s", name,
+	c.report(&t.Meta, field("riskScenario"), ruleUnknownRiskScenario, "risk scenario %q is not a RiskScenario; %s", name,
 		orElse(c.suggest(model.KindRiskScenario, name, names(c.org.RiskScenarios)), "add a RiskScenario named "+name+" or fix the name"))
 }
 
@@ -100,14 +100,14 @@ func (c *checker) kindOf(name string) string {
 // checkReview checks an access review's systems and their reviewers.
 func (c *checker) checkReview(r *model.AccessReview) {
 	for i, rs := range r.Systems {
-		path := index("systems", i)
+		path := item("systems", i)
 		if _, ok := c.org.SystemByName[rs.System]; !ok {
-			c.report(&r.Meta, path+".system", ruleUnknownSystem, "system %q is not a system; %s", rs.System,
+			c.report(&r.Meta, path.dot("system"), ruleUnknownSystem, "system %q is not a system; %s", rs.System,
 				orElse(c.suggest(model.KindSystem, rs.System, names(c.org.Systems)), "name a System in systems/"))
 		}
-		subj := subject{name: rs.System, in: model.KindAccessReview + "/" + r.Name}
+		subj := subject{name: rs.System, inKind: model.KindAccessReview, inName: r.Name}
 		for j, v := range rs.Reviewers {
-			c.checkRef(&r.Meta, path+"."+index("reviewers", j), v, useReviewer, subj)
+			c.checkRef(&r.Meta, path.dot("reviewers").at(j), v, useReviewer, subj)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package validate
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
@@ -52,42 +53,42 @@ var (
 // subject is what a reference is about ("github", "Test/T-1", "github in
 // AccessReview/q3"), kept in parts so that a clean reference builds no
 // string.
-type subject struct{ kind, name, in string }
+type subject struct{ kind, name, inKind, inName string }
 
 func (s subject) String() string {
 	out := s.name
 	if s.kind != "" {
 		out = s.kind + "/" + s.name
 	}
-	if s.in != "" {
-		out += " in " + s.in
+	if s.inName != "" {
+		out += " in " + s.inKind + "/" + s.inName
 	}
 	return out
 }
 
 // checkRef checks one entry of a field that names people (or teams, where
 // u allows them) and reports whether it names someone who can act.
-func (c *checker) checkRef(doc *model.Meta, path, entry string, u *use, subj subject) bool {
+func (c *checker) checkRef(doc *model.Meta, at path, entry string, u *use, subj subject) bool {
 	if tn, ok := model.TeamRef(entry); ok {
 		if !u.teams {
-			c.report(doc, path, ruleUnknownPerson, "%s %q must name a person; %s cannot be teams", u.noun, entry, u.plural)
+			c.report(doc, at, ruleUnknownPerson, "%s %q must name a person; %s cannot be teams", u.noun, entry, u.plural)
 			return false
 		}
 		ti, ok := c.team[tn]
 		if !ok {
-			c.report(doc, path, ruleUnknownTeam, "%s %q names no team; %s", u.noun, entry,
+			c.report(doc, at, ruleUnknownTeam, "%s %q names no team; %s", u.noun, entry,
 				orElse(c.suggest(model.KindTeam, tn, names(c.org.Teams)), "add a Team named "+tn+" or fix the name"))
 			return false
 		}
 		info := &c.teams[ti]
 		for _, m := range info.low {
 			p := c.org.People[m]
-			c.report(doc, path, ruleRoleTooLow, "%s %q includes %s, who has role %s; %s need collaborator or above: give %s the collaborator role or remove them from team %s",
+			c.report(doc, at, ruleRoleTooLow, "%s %q includes %s, who has role %s; %s need collaborator or above: give %s the collaborator role or remove them from team %s",
 				u.noun, entry, p.Name, c.roleText(p), u.plural, p.Name, tn)
 		}
 		for _, m := range info.off {
 			p := c.org.People[m]
-			c.report(doc, path, u.offRule, "%s %q includes %s, who is offboarded; remove %s from team %s", u.noun, entry, p.Name, p.Name, tn)
+			c.report(doc, at, u.offRule, "%s %q includes %s, who is offboarded; remove %s from team %s", u.noun, entry, p.Name, p.Name, tn)
 			if u.aggregate {
 				c.noteOffboarded(m, u.offRule, subj, tn)
 			}
@@ -96,22 +97,22 @@ func (c *checker) checkRef(doc *model.Meta, path, entry string, u *use, subj sub
 	}
 	pi, ok := c.person[entry]
 	if !ok {
-		c.report(doc, path, ruleUnknownPerson, "%s %q is not a person; %s", u.noun, entry,
+		c.report(doc, at, ruleUnknownPerson, "%s %q is not a person; %s", u.noun, entry,
 			orElse(c.suggest(model.KindPerson, entry, names(c.org.People)), "add a Person named "+entry+" or fix the name"))
 		return false
 	}
 	p := c.org.People[pi]
 	if r := c.rank[pi]; r != rankUnknown && r < rankCollaborator {
-		c.report(doc, path, ruleRoleTooLow, "%s %q has role %s; %s need collaborator or above: give %s the collaborator role or %s",
+		c.report(doc, at, ruleRoleTooLow, "%s %q has role %s; %s need collaborator or above: give %s the collaborator role or %s",
 			u.noun, entry, c.roleText(p), u.plural, p.Name, u.lowFix)
 	}
 	if !p.Active() {
-		c.report(doc, path, u.offRule, "%s %q is offboarded; %s", u.noun, entry, u.offFix)
+		c.report(doc, at, u.offRule, "%s %q is offboarded; %s", u.noun, entry, u.offFix)
 		if u.aggregate {
 			c.noteOffboarded(pi, u.offRule, subj, "")
 		}
 	} else if u.github && p.GitHub == "" {
-		c.report(doc, path, ruleNoGitHub, "%s %q has no github login, so gatehouse cannot count their reviews; set github in their Person file", u.noun, entry)
+		c.report(doc, at, ruleNoGitHub, "%s %q has no github login, so gatehouse cannot count their reviews; set github in their Person file", u.noun, entry)
 	}
 	return c.canAct(pi)
 }
@@ -181,7 +182,7 @@ func (c *checker) reportOffboardedUses() {
 			if len(teams) > 0 {
 				fix += " and remove them from team " + strings.Join(teams, ", ")
 			}
-			c.report(&p.Meta, "status", r.ID, "%s is offboarded but %s %s; %s", p.Name, offTemplates[r.ID], list(subjects), fix)
+			c.report(&p.Meta, field("status"), r.ID, "%s is offboarded but %s %s; %s", p.Name, offTemplates[r.ID], list(subjects), fix)
 		}
 	}
 }
@@ -189,48 +190,78 @@ func (c *checker) reportOffboardedUses() {
 // checkPeople checks each person's roles, manager reference and that
 // logins and addresses are unique.
 func (c *checker) checkPeople() {
-	github := make(map[string]int32, len(c.org.People))
-	email := make(map[string]int32, len(c.org.People))
-	slack := make(map[string]int32, len(c.org.People))
-	for i, p := range c.org.People {
+	people := c.org.People
+	github := make(map[string]int32, len(people))
+	email := make(map[string]int32, len(people))
+	slack := make(map[string]int32, len(people))
+	githubKeys := foldedKeys(people, func(p *model.Person) string { return p.GitHub })
+	emailKeys := foldedKeys(people, func(p *model.Person) string { return p.Email })
+	slackKeys := foldedKeys(people, func(p *model.Person) string { return p.Slack })
+	for i, p := range people {
 		doc := &p.Meta
 		c.checkPersonRole(p)
 		if p.TrustRole != "" && p.TrustRole != model.TrustCollaborator && p.TrustRole != model.TrustAdmin {
-			c.report(doc, "trustRole", ruleUnknownRole, "trustRole %q is not a trust role; use %s or %s", p.TrustRole, model.TrustCollaborator, model.TrustAdmin)
+			c.report(doc, field("trustRole"), ruleUnknownRole, "trustRole %q is not a trust role; use %s or %s", p.TrustRole, model.TrustCollaborator, model.TrustAdmin)
 		}
-		c.unique(github, int32(i), p.GitHub, "github", ruleDupGitHub, "github login")
-		c.unique(email, int32(i), p.Email, "email", ruleDupEmail, "email")
-		c.unique(slack, int32(i), p.Slack, "slack", ruleDupSlack, "slack id")
+		c.unique(github, int32(i), githubKeys[i], p.GitHub, "github", ruleDupGitHub, "github login")
+		c.unique(email, int32(i), emailKeys[i], p.Email, "email", ruleDupEmail, "email")
+		c.unique(slack, int32(i), slackKeys[i], p.Slack, "slack", ruleDupSlack, "slack id")
 		switch m := p.Manager; {
 		case m == "":
 		case m == p.Name:
-			c.report(doc, "manager", ruleManagerCycle, "%s is their own manager; set manager to someone else or remove it", p.Name)
+			c.report(doc, field("manager"), ruleManagerCycle, "%s is their own manager; set manager to someone else or remove it", p.Name)
 		default:
 			mi, ok := c.person[m]
 			if !ok {
-				c.report(doc, "manager", ruleUnknownPerson, "manager %q is not a person; %s", m,
+				c.report(doc, field("manager"), ruleUnknownPerson, "manager %q is not a person; %s", m,
 					orElse(c.suggest(model.KindPerson, m, names(c.org.People)), "add a Person named "+m+" or fix the name"))
 			} else if p.Active() && !c.org.People[mi].Active() {
-				c.report(doc, "manager", ruleOffManager, "manager %q is offboarded; set %s's manager to an active person", m, p.Name)
+				c.report(doc, field("manager"), ruleOffManager, "manager %q is offboarded; set %s's manager to an active person", m, p.Name)
 			}
 		}
 	}
 }
 
-// unique reports person i when value (case-insensitive) already belongs to
+// unique reports person i when the folded key of value already belongs to
 // an earlier person.
-func (c *checker) unique(seen map[string]int32, i int32, value, field, rule, what string) {
+func (c *checker) unique(seen map[string]int32, i int32, key, value, name, rule, what string) {
 	if value == "" {
 		return
 	}
-	key := strings.ToLower(value)
 	if j, ok := seen[key]; ok {
 		other := c.org.People[j]
-		c.report(&c.org.People[i].Meta, field, rule, "%s %q is also %s's (%s); each person needs their own %s",
+		c.report(&c.org.People[i].Meta, field(name), rule, "%s %q is also %s's (%s); each person needs their own %s",
 			what, value, other.Name, other.File, what)
 		return
 	}
 	seen[key] = i
+}
+
+// foldedKeys returns the lower-case form of each person's value, all
+// sharing one allocation, so that comparing thousands of logins
+// case-insensitively allocates nothing per person.
+func foldedKeys(people []*model.Person, value func(*model.Person) string) []string {
+	total := 0
+	for _, p := range people {
+		total += len(value(p))
+	}
+	var b strings.Builder
+	b.Grow(total)
+	ends := make([]int, len(people))
+	for i, p := range people {
+		for _, r := range value(p) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		ends[i] = b.Len()
+	}
+	all := b.String()
+	keys := make([]string, len(people))
+	start := 0
+	for i, end := range ends {
+		keys[i] = all[start:end]
+		start = end
+	}
+	return keys
 }
 
 // checkPersonRole checks a person's org-level role.
@@ -240,14 +271,14 @@ func (c *checker) checkPersonRole(p *model.Person) {
 		return
 	}
 	if role == model.TrustCollaborator || role == model.TrustAdmin {
-		c.report(&p.Meta, "role", ruleUnknownRole, "role %q is a trust role; set it as trustRole and choose an org-level role: %s",
+		c.report(&p.Meta, field("role"), ruleUnknownRole, "role %q is a trust role; set it as trustRole and choose an org-level role: %s",
 			role, orList(model.BuiltinRoles))
 		return
 	}
 	if r, ok := c.org.RoleByName[role]; ok && r != nil {
 		return
 	}
-	c.report(&p.Meta, "role", ruleUnknownRole, "role %q is neither a built-in nor a custom role; %s", role,
+	c.report(&p.Meta, field("role"), ruleUnknownRole, "role %q is neither a built-in nor a custom role; %s", role,
 		orElse(c.suggest(model.KindRole, role, c.roleNames()), "use "+orList(model.BuiltinRoles)+" or define a Role named "+role))
 }
 
@@ -274,16 +305,16 @@ func (c *checker) checkRoles() {
 		doc := &r.Meta
 		switch {
 		case builtinRank(r.Name) != rankUnknown:
-			c.report(doc, "name", ruleShadowsBuiltin, "custom role %q has the name of the built-in role %s; rename it", r.Name, r.Name)
+			c.report(doc, field("name"), ruleShadowsBuiltin, "custom role %q has the name of the built-in role %s; rename it", r.Name, r.Name)
 		case r.Name == model.TrustCollaborator || r.Name == model.TrustAdmin:
-			c.report(doc, "name", ruleShadowsBuiltin, "custom role %q has the name of the trust role %s; rename it", r.Name, r.Name)
+			c.report(doc, field("name"), ruleShadowsBuiltin, "custom role %q has the name of the trust role %s; rename it", r.Name, r.Name)
 		}
 		switch {
 		case builtinRank(r.Inherits) != rankUnknown:
 		case r.Inherits == "":
-			c.report(doc, "inherits", ruleUnknownRole, "role %s inherits no role; set inherits to %s", r.Name, orList(model.BuiltinRoles))
+			c.report(doc, field("inherits"), ruleUnknownRole, "role %s inherits no role; set inherits to %s", r.Name, orList(model.BuiltinRoles))
 		default:
-			c.report(doc, "inherits", ruleUnknownRole, "inherits %q is not a built-in role; %s", r.Inherits,
+			c.report(doc, field("inherits"), ruleUnknownRole, "inherits %q is not a built-in role; %s", r.Inherits,
 				orElse(c.suggest("builtin-role", r.Inherits, strs(model.BuiltinRoles)), "use "+orList(model.BuiltinRoles)))
 		}
 	}
@@ -297,7 +328,7 @@ func (c *checker) checkTeams() {
 		subj := subject{kind: model.KindTeam, name: t.Name}
 		info := &c.teams[ti]
 		for i, m := range t.Members {
-			if c.checkRef(doc, index("members", i), m, useMember, subj) {
+			if c.checkRef(doc, item("members", i), m, useMember, subj) {
 				info.eligible++
 			}
 			pi, ok := c.person[m]
@@ -312,7 +343,7 @@ func (c *checker) checkTeams() {
 			}
 		}
 		for i, a := range t.Admins {
-			c.checkRef(doc, index("admins", i), a, useTeamAdmin, subj)
+			c.checkRef(doc, item("admins", i), a, useTeamAdmin, subj)
 		}
 	}
 }
@@ -368,7 +399,7 @@ func (c *checker) reportCycle(cycle []int32) {
 	}
 	chain = append(chain, chain[0])
 	p := people[cycle[first]]
-	c.report(&p.Meta, "manager", ruleManagerCycle, "managers form a cycle: %s; change one of these managers", strings.Join(chain, " → "))
+	c.report(&p.Meta, field("manager"), ruleManagerCycle, "managers form a cycle: %s; change one of these managers", strings.Join(chain, " → "))
 }
 
 // sortedSet sorts s and drops repeats.

@@ -22,7 +22,7 @@ func (c *checker) checkConfig() {
 		in := &cfg.Integrations[i]
 		for j := range i {
 			if cfg.Integrations[j].Name == in.Name {
-				c.report(doc, index("integrations", i)+".name", ruleDupIntegration,
+				c.report(doc, item("integrations", i).dot("name"), ruleDupIntegration,
 					"integration name %q is already used by integrations[%d]; rename one", in.Name, j)
 				break
 			}
@@ -37,7 +37,7 @@ var integrationTypes = []string{model.IntegrationGitHub, model.IntegrationPostgr
 // checkIntegrationSettings checks that exactly the settings block of an
 // integration's type is present.
 func (c *checker) checkIntegrationSettings(doc *model.Meta, i int, in *model.Integration) {
-	path := index("integrations", i)
+	path := item("integrations", i)
 	blocks := []struct {
 		typ string
 		set bool
@@ -53,12 +53,12 @@ func (c *checker) checkIntegrationSettings(doc *model.Meta, i int, in *model.Int
 		case b.typ == in.Type && !b.set:
 			c.report(doc, path, ruleIntegrationBlock, "integration %q has type %s but no %s settings; add a %s: block", in.Name, in.Type, b.typ, b.typ)
 		case b.typ != in.Type && b.set:
-			c.report(doc, path+"."+b.typ, ruleIntegrationBlock, "integration %q has type %s but %s settings; remove the %s: block or change the type", in.Name, in.Type, b.typ, b.typ)
+			c.report(doc, path.dot(b.typ), ruleIntegrationBlock, "integration %q has type %s but %s settings; remove the %s: block or change the type", in.Name, in.Type, b.typ, b.typ)
 		}
 		known = known || b.typ == in.Type
 	}
 	if !known {
-		c.report(doc, path+".type", ruleIntegrationBlock, "integration %q has unknown type %q; use %s", in.Name, in.Type, orList(integrationTypes))
+		c.report(doc, path.dot("type"), ruleIntegrationBlock, "integration %q has unknown type %q; use %s", in.Name, in.Type, orList(integrationTypes))
 	}
 }
 
@@ -72,12 +72,12 @@ func (c *checker) checkPolicyOwners() {
 	eligible := 0
 	subj := subject{name: cfg.File}
 	for i, o := range cfg.PolicyOwners {
-		if c.checkRef(&cfg.Meta, index("policyOwners", i), o, usePolicyOwner, subj) {
+		if c.checkRef(&cfg.Meta, item("policyOwners", i), o, usePolicyOwner, subj) {
 			eligible++
 		}
 	}
 	if eligible == 0 {
-		c.report(&cfg.Meta, "policyOwners", ruleNoPolicyOwner,
+		c.report(&cfg.Meta, field("policyOwners"), ruleNoPolicyOwner,
 			"no policy owner can approve changes to policies/ or %s, so only org admins can; add an active collaborator or above with a github login to policyOwners", cfg.File)
 	}
 }
@@ -94,13 +94,13 @@ func (c *checker) checkSystems() {
 			l := &s.AccessLevels[i]
 			for j := range i {
 				if s.AccessLevels[j].Name == l.Name {
-					c.report(doc, index("accessLevels", i)+".name", ruleDupLevel,
+					c.report(doc, item("accessLevels", i).dot("name"), ruleDupLevel,
 						"access level %q is already declared as accessLevels[%d]; rename or remove one", l.Name, j)
 					break
 				}
 			}
 			if s.Integration != "" && l.Entitlement == "" {
-				c.report(doc, index("accessLevels", i)+".entitlement", ruleMissingEntit,
+				c.report(doc, item("accessLevels", i).dot("entitlement"), ruleMissingEntit,
 					"access level %q of %s has no entitlement, so integration %s cannot map it; set entitlement to the role the integration reports",
 					l.Name, s.Name, s.Integration)
 			}
@@ -108,12 +108,12 @@ func (c *checker) checkSystems() {
 		subj := subject{name: s.Name}
 		approvers, admins := 0, 0
 		for i, a := range s.Approvers {
-			if c.checkRef(doc, index("approvers", i), a, useApprover, subj) {
+			if c.checkRef(doc, item("approvers", i), a, useApprover, subj) {
 				approvers++
 			}
 		}
 		for i, a := range s.Admins {
-			if c.checkRef(doc, index("admins", i), a, useAdmin, subj) {
+			if c.checkRef(doc, item("admins", i), a, useAdmin, subj) {
 				admins++
 			}
 		}
@@ -122,15 +122,15 @@ func (c *checker) checkSystems() {
 		}
 		switch {
 		case len(s.Approvers) == 0:
-			c.report(doc, "approvers", ruleNoApprover, "%s is requestable but has no approvers; add an approver (collaborator or above) or set requestable: false", s.Name)
+			c.report(doc, field("approvers"), ruleNoApprover, "%s is requestable but has no approvers; add an approver (collaborator or above) or set requestable: false", s.Name)
 		case approvers == 0:
-			c.report(doc, "approvers", ruleNoApprover, "no approver of %s can approve (each is unknown, offboarded, below collaborator or without a github login); add an active collaborator or above", s.Name)
+			c.report(doc, field("approvers"), ruleNoApprover, "no approver of %s can approve (each is unknown, offboarded, below collaborator or without a github login); add an active collaborator or above", s.Name)
 		}
 		switch {
 		case len(s.Admins) == 0:
-			c.report(doc, "admins", ruleNoAdmin, "%s is requestable but has no admins; add an admin (collaborator or above) to provision access or set requestable: false", s.Name)
+			c.report(doc, field("admins"), ruleNoAdmin, "%s is requestable but has no admins; add an admin (collaborator or above) to provision access or set requestable: false", s.Name)
 		case admins == 0:
-			c.report(doc, "admins", ruleNoAdmin, "no admin of %s can provision (each is unknown, offboarded, below collaborator or without a github login); add an active collaborator or above", s.Name)
+			c.report(doc, field("admins"), ruleNoAdmin, "no admin of %s can provision (each is unknown, offboarded, below collaborator or without a github login); add an active collaborator or above", s.Name)
 		}
 	}
 }
@@ -140,7 +140,7 @@ func (c *checker) checkSystems() {
 func (c *checker) checkIntegrationRef(s *model.System) {
 	cfg := c.org.Config
 	if cfg == nil {
-		c.report(&s.Meta, "integration", ruleUnknownIntegration,
+		c.report(&s.Meta, field("integration"), ruleUnknownIntegration,
 			"integration %q is not declared because the repo has no Config; add it to gatehouse.yaml or remove the field to provision by hand", s.Integration)
 		return
 	}
@@ -160,7 +160,7 @@ func (c *checker) checkIntegrationRef(s *model.System) {
 	if sug := c.suggest("integration", s.Integration, strs(declared)); sug != "" {
 		advice = orElse(sug, "") + " " + advice
 	}
-	c.report(&s.Meta, "integration", ruleUnknownIntegration, "integration %q is not declared in %s; %s", s.Integration, cfg.File, advice)
+	c.report(&s.Meta, field("integration"), ruleUnknownIntegration, "integration %q is not declared in %s; %s", s.Integration, cfg.File, advice)
 }
 
 // checkRequests checks every access request against its person and
@@ -174,46 +174,46 @@ func (c *checker) checkRequests() {
 func (c *checker) checkRequest(r *model.AccessRequest) {
 	doc := &r.Meta
 	if pi, ok := c.person[r.Person]; !ok {
-		c.report(doc, "person", ruleUnknownPerson, "person %q is not a person; %s", r.Person,
+		c.report(doc, field("person"), ruleUnknownPerson, "person %q is not a person; %s", r.Person,
 			orElse(c.suggest(model.KindPerson, r.Person, names(c.org.People)), "name the Person the access is for"))
 	} else if !c.org.People[pi].Active() {
-		c.report(doc, "person", ruleOffRequester, "%s is offboarded; gatehouse revokes this grant; remove the file", r.Person)
+		c.report(doc, field("person"), ruleOffRequester, "%s is offboarded; gatehouse revokes this grant; remove the file", r.Person)
 	}
 	s, ok := c.org.SystemByName[r.System]
 	if !ok || s == nil {
-		c.report(doc, "system", ruleUnknownSystem, "system %q is not a system; %s", r.System,
+		c.report(doc, field("system"), ruleUnknownSystem, "system %q is not a system; %s", r.System,
 			orElse(c.suggest(model.KindSystem, r.System, names(c.org.Systems)), "name a System in systems/"))
 		return
 	}
 	if !s.IsRequestable() {
-		c.report(doc, "system", ruleNotRequestable, "%s is not requestable; remove this request or set requestable: true on the system", s.Name)
+		c.report(doc, field("system"), ruleNotRequestable, "%s is not requestable; remove this request or set requestable: true on the system", s.Name)
 		return
 	}
 	if s.RequireJustification && strings.TrimSpace(r.Justification) == "" {
-		c.report(doc, "justification", ruleMissingJust, "%s requires a justification; add justification: why you need this access", s.Name)
+		c.report(doc, field("justification"), ruleMissingJust, "%s requires a justification; add justification: why you need this access", s.Name)
 	}
 	if r.Permissions != "" && !s.AllowFreeformPermissions {
 		if len(s.AccessLevels) > 0 {
-			c.report(doc, "permissions", ruleFreeform, "%s does not take freeform permissions; remove permissions and choose a level: %s", s.Name, levelNames(s))
+			c.report(doc, field("permissions"), ruleFreeform, "%s does not take freeform permissions; remove permissions and choose a level: %s", s.Name, levelNames(s))
 		} else {
-			c.report(doc, "permissions", ruleFreeform, "%s does not take freeform permissions; remove permissions", s.Name)
+			c.report(doc, field("permissions"), ruleFreeform, "%s does not take freeform permissions; remove permissions", s.Name)
 		}
 	}
 	var level *model.AccessLevel
 	switch {
 	case len(s.AccessLevels) == 0:
 		if r.Level != "" {
-			c.report(doc, "level", ruleUnexpectedLevel, "%s has no access levels; remove level %q", s.Name, r.Level)
+			c.report(doc, field("level"), ruleUnexpectedLevel, "%s has no access levels; remove level %q", s.Name, r.Level)
 		}
 	case r.Level == "":
-		c.report(doc, "level", ruleMissingLevel, "%s has access levels; set level to one of: %s", s.Name, levelNames(s))
+		c.report(doc, field("level"), ruleMissingLevel, "%s has access levels; set level to one of: %s", s.Name, levelNames(s))
 	default:
 		if level = s.Level(r.Level); level == nil {
 			msg := "levels: " + levelNames(s)
 			if sug := c.suggest("level\x00"+s.Name, r.Level, levelSeq(s)); sug != "" {
 				msg = orElse(sug, "") + " " + msg
 			}
-			c.report(doc, "level", ruleUnknownLevel, "unknown level %q for system %s; %s", r.Level, s.Name, msg)
+			c.report(doc, field("level"), ruleUnknownLevel, "unknown level %q for system %s; %s", r.Level, s.Name, msg)
 		}
 	}
 	c.checkExpiry(r, s, level)
@@ -225,21 +225,21 @@ func (c *checker) checkRequest(r *model.AccessRequest) {
 func (c *checker) checkExpiry(r *model.AccessRequest, s *model.System, level *model.AccessLevel) {
 	doc := &r.Meta
 	if r.Expired(c.now) {
-		c.report(doc, "expires", ruleExpired, "expired on %s; gatehouse revokes its grant; remove the file", r.Expires.UTC().Format(time.DateOnly))
+		c.report(doc, field("expires"), ruleExpired, "expired on %s; gatehouse revokes its grant; remove the file", r.Expires.UTC().Format(time.DateOnly))
 		return
 	}
 	if level == nil || level.MaxDuration == nil || level.MaxDuration.Duration <= 0 {
 		return
 	}
 	max := level.MaxDuration.Duration
-	latest := c.now.Add(max).UTC().Truncate(time.Second).Format(time.RFC3339)
+	latest := func() string { return c.now.Add(max).UTC().Truncate(time.Second).Format(time.RFC3339) }
 	switch {
 	case r.Expires == nil:
-		c.report(doc, "expires", ruleMissingExpiry, "level %s of %s lasts at most %s; set expires no later than %s",
-			level.Name, s.Name, durText(level.MaxDuration), latest)
+		c.report(doc, field("expires"), ruleMissingExpiry, "level %s of %s lasts at most %s; set expires no later than %s",
+			level.Name, s.Name, durText(level.MaxDuration), latest())
 	case r.Expires.Sub(c.now) > max:
-		c.report(doc, "expires", ruleExpiresTooLong, "expires %s is more than %s from now, the most level %s of %s allows; set expires no later than %s",
-			r.Expires.UTC().Format(time.RFC3339), durText(level.MaxDuration), level.Name, s.Name, latest)
+		c.report(doc, field("expires"), ruleExpiresTooLong, "expires %s is more than %s from now, the most level %s of %s allows; set expires no later than %s",
+			r.Expires.UTC().Format(time.RFC3339), durText(level.MaxDuration), level.Name, s.Name, latest())
 	}
 }
 

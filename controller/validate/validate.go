@@ -159,10 +159,10 @@ func (c *checker) canAct(i int32) bool {
 // report adds a finding of rule on the document at the field path, the one
 // place positions are computed: the Locator when the Org has one, else the
 // document's own position.
-func (c *checker) report(doc *model.Meta, path, rule, format string, args ...any) {
+func (c *checker) report(doc *model.Meta, at path, rule, format string, args ...any) {
 	pos := doc.Pos
 	if c.org.Locator != nil {
-		pos = c.org.Locator.Locate(doc.File, doc.Index, path)
+		pos = c.org.Locator.Locate(doc.File, doc.Index, at.String())
 	}
 	c.out = append(c.out, model.Finding{
 		Severity: severity[rule],
@@ -183,9 +183,49 @@ func (c *checker) reportAt(file string, pos model.Pos, rule, message string) {
 	})
 }
 
-// index returns "field[i]".
-func index(field string, i int) string {
-	return field + "[" + strconv.Itoa(i) + "]"
+// path is a field path, field[i].sub[j] with negative indexes absent,
+// kept in parts so that a clean document builds no string: String runs
+// only when a finding is reported.
+type path struct {
+	field string
+	i     int
+	sub   string
+	j     int
+}
+
+// field returns the path of a top-level field, e.g. "owner".
+func field(name string) path { return path{field: name, i: -1, j: -1} }
+
+// item returns the path of an element of a list field, e.g. "approvers[1]".
+func item(name string, i int) path { return path{field: name, i: i, j: -1} }
+
+// dot returns the path of a field of p's element: "accessLevels[0].name".
+func (p path) dot(sub string) path {
+	p.sub = sub
+	return p
+}
+
+// at returns the path of an element of p's sub-field:
+// "systems[0].reviewers[2]".
+func (p path) at(j int) path {
+	p.j = j
+	return p
+}
+
+// String returns the path as the Locator takes it.
+func (p path) String() string {
+	var b strings.Builder
+	b.WriteString(p.field)
+	if p.i >= 0 {
+		b.WriteString("[" + strconv.Itoa(p.i) + "]")
+	}
+	if p.sub != "" {
+		b.WriteString("." + p.sub)
+	}
+	if p.j >= 0 {
+		b.WriteString("[" + strconv.Itoa(p.j) + "]")
+	}
+	return b.String()
 }
 
 // suggest returns the candidate closest to name, or "" when none is
