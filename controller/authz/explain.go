@@ -110,13 +110,13 @@ func (x *explainer) orgRole(restricted bool) {
 	case restricted && r.restricted&x.m != 0:
 		x.grant("%s: %s may %s on every %s, restricted ones included", who, plural, x.action, x.o.k)
 	case restricted && base&x.m != 0:
-		x.deny("%s is restricted (admin-only): %s's rights do not reach it", x.obj, r.base.name())
+		x.deny("%s is restricted (admin-only): %s's rights do not reach it", x.obj, roleNoun[r.base][0])
 	case base&x.m != 0:
 		x.grant("%s: %s may %s on every %s", who, plural, x.action, x.o.k)
 	case base == 0:
-		x.deny("%s: %s hold no rights on a %s", who, plural, x.o.k)
+		x.deny("%s: the role itself grants nothing on %s", who, x.o.k.a())
 	default:
-		x.deny("%s: %s may not %s on a %s", who, plural, x.action, x.o.k)
+		x.deny("%s: %s may not %s on %s", who, plural, x.action, x.o.k.a())
 	}
 	if r.def == nil {
 		return
@@ -124,13 +124,22 @@ func (x *explainer) orgRole(restricted bool) {
 	switch {
 	case r.extra[x.o.k]&x.m == 0:
 		if len(r.def.Permissions) > 0 {
-			x.deny("role %s's permissions do not grant %s on a %s", r.name, x.action, x.o.k)
+			x.deny("role %s's permissions do not grant %s on %s", r.name, x.action, x.o.k.a())
 		}
 	case restricted:
 		x.deny("%s is restricted (admin-only): role %s's permissions do not reach it", x.obj, r.name)
 	default:
 		x.grant("%s has role %s, whose permissions grant %s on every %s", x.name, r.name, x.action, x.o.k)
 	}
+}
+
+// a returns the kind with its indefinite article: "a Test", "an
+// AccessReview".
+func (k kind) a() string {
+	if strings.ContainsRune("AEIOU", rune(kindNames[k][0])) {
+		return "an " + kindNames[k]
+	}
+	return "a " + kindNames[k]
 }
 
 func (b builtin) name() string { return model.BuiltinRoles[b] }
@@ -155,7 +164,7 @@ func (x *explainer) trustRole(restricted bool) {
 
 func (x *explainer) everyone() {
 	if x.kt.by[hAnyActive]&x.m != 0 {
-		x.grant("%s is active: every active person may %s on a %s", x.name, x.action, x.o.k)
+		x.grant("%s is active: every active person may %s on %s", x.name, x.action, x.o.k.a())
 	}
 	if x.kt.by[hSelf]&x.m != 0 {
 		if x.o.k == kPerson && x.o.idx == x.p {
@@ -209,11 +218,11 @@ func (e *Engine) listedVia(entries []string, name string) string {
 	for _, entry := range entries {
 		if team, ok := model.TeamRef(entry); ok {
 			if t := e.org.TeamByName[team]; t != nil && (contains(t.Members, name) || contains(t.Admins, name)) {
-				role := "member"
+				role := "a member"
 				if !contains(t.Members, name) {
-					role = "admin"
+					role = "an admin"
 				}
-				via = append(via, fmt.Sprintf("through %s, as a %s", entry, role))
+				via = append(via, fmt.Sprintf("through %s, as %s", entry, role))
 			}
 			continue
 		}
@@ -263,11 +272,11 @@ func (x *explainer) objectRole(restricted bool) {
 	case !pp.objRoles:
 		x.deny("%s is named %s but is %s: only collaborators and above hold object roles", x.name, x.objectRoleOn(), roleNoun[x.e.roles[pp.role].base][0])
 	case x.kt.by[hObjectRole]&x.m == 0:
-		x.deny("%s is %s: a %s's %s may not %s", x.name, x.objectRoleOn(), x.o.k, x.kt.objectRole, x.action)
+		x.deny("%s is %s: %s's %s may not %s", x.name, x.objectRoleOn(), x.o.k.a(), x.kt.objectRole, x.action)
 	case restricted && x.kt.restrictedKeep&(1<<hObjectRole) == 0:
 		x.deny("%s is restricted (admin-only): its %s's rights do not reach it", x.obj, x.kt.objectRole)
 	default:
-		x.grant("%s is %s: a %s's %s may %s", x.name, x.objectRoleOn(), x.o.k, x.kt.objectRole, x.action)
+		x.grant("%s is %s: %s's %s may %s", x.name, x.objectRoleOn(), x.o.k.a(), x.kt.objectRole, x.action)
 	}
 }
 

@@ -120,7 +120,7 @@ func (b builtin) holder() holder { return hEmployee + holder(b) }
 type trust int8
 
 const (
-	noTrust           trust = -1
+	noTrust            trust = -1
 	tTrustCollaborator trust = 0
 	tTrustAdmin        trust = 1
 	numTrust                 = 2
@@ -179,9 +179,9 @@ type rawTables struct {
 }
 
 type rawKind struct {
-	ObjectRole       string    `yaml:"objectRole"`
-	Parents          []string  `yaml:"parents"`
-	ParentOwnerExtra []string  `yaml:"parentOwnerExtra"`
+	ObjectRole       string   `yaml:"objectRole"`
+	Parents          []string `yaml:"parents"`
+	ParentOwnerExtra []string `yaml:"parentOwnerExtra"`
 	Restricted       *struct{ Keep []string }
 	Actions          yaml.Node `yaml:"actions"`
 }
@@ -194,6 +194,25 @@ func compileTables(data []byte) (*tableSet, error) {
 	dec.KnownFields(true)
 	var raw rawTables
 	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("authz: read permissions.yaml: %w", err)
+	}
+	// The first pass keeps the order of kinds and actions but cannot reject
+	// unknown fields below kinds; this one can.
+	strict := yaml.NewDecoder(bytes.NewReader(data))
+	strict.KnownFields(true)
+	var check struct {
+		BuiltinRoles      []string `yaml:"builtinRoles"`
+		ObjectRoleHolders []string `yaml:"objectRoleHolders"`
+		TrustRoles        []string `yaml:"trustRoles"`
+		Kinds             map[string]struct {
+			ObjectRole       string   `yaml:"objectRole"`
+			Parents          []string `yaml:"parents"`
+			ParentOwnerExtra []string `yaml:"parentOwnerExtra"`
+			Restricted       *struct{ Keep []string }
+			Actions          map[string][]string `yaml:"actions"`
+		} `yaml:"kinds"`
+	}
+	if err := strict.Decode(&check); err != nil {
 		return nil, fmt.Errorf("authz: read permissions.yaml: %w", err)
 	}
 	if !slices.Equal(raw.BuiltinRoles, model.BuiltinRoles) {
