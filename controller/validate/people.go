@@ -69,6 +69,14 @@ func (s subject) String() string {
 // checkRef checks one entry of a field that names people (or teams, where
 // u allows them) and reports whether it names someone who can act.
 func (c *checker) checkRef(doc *model.Meta, at path, entry string, u *use, subj subject) bool {
+	if entry == "" || entry == model.TeamRefPrefix {
+		what := "a person"
+		if u.teams {
+			what = "a person or a team:<name>"
+		}
+		c.report(doc, at, ruleUnknownPerson, "%s %q is empty; name %s or remove the entry", u.noun, entry, what)
+		return false
+	}
 	if tn, ok := model.TeamRef(entry); ok {
 		if !u.teams {
 			c.report(doc, at, ruleUnknownPerson, "%s %q must name a person; %s cannot be teams", u.noun, entry, u.plural)

@@ -173,14 +173,14 @@ func (c *checker) checkRequests() {
 
 func (c *checker) checkRequest(r *model.AccessRequest) {
 	doc := &r.Meta
-	if pi, ok := c.person[r.Person]; !ok {
+	if pi, ok := c.person[r.Person]; !ok || r.Person == "" {
 		c.report(doc, field("person"), ruleUnknownPerson, "person %q is not a person; %s", r.Person,
 			orElse(c.suggest(model.KindPerson, r.Person, names(c.org.People)), "name the Person the access is for"))
 	} else if !c.org.People[pi].Active() {
 		c.report(doc, field("person"), ruleOffRequester, "%s is offboarded; gatehouse revokes this grant; remove the file", r.Person)
 	}
 	s, ok := c.org.SystemByName[r.System]
-	if !ok || s == nil {
+	if !ok || s == nil || r.System == "" {
 		c.report(doc, field("system"), ruleUnknownSystem, "system %q is not a system; %s", r.System,
 			orElse(c.suggest(model.KindSystem, r.System, names(c.org.Systems)), "name a System in systems/"))
 		return

@@ -244,3 +244,45 @@ func TestZeroNowMeansNow(t *testing.T) {
 		t.Errorf("got %v, want one %s finding", got, ruleExpired)
 	}
 }
+
+// TestZeroValuesDoNotPanic checks that documents with every field empty,
+// as a loader might pass on after reporting schema errors, give findings
+// rather than a panic.
+func TestZeroValuesDoNotPanic(t *testing.T) {
+	o := baseOrg()
+	b := builder{o}
+	b.add("people/empty.yaml", &model.Person{})
+	b.add("teams/empty.yaml", &model.Team{Members: []string{"", "team:"}})
+	b.add("roles/empty.yaml", &model.Role{})
+	b.add("systems/empty.yaml", &model.System{Integration: "x", AccessLevels: []model.AccessLevel{{}, {MaxDuration: &model.Duration{}}}, Approvers: []string{""}})
+	b.add("access/empty.yaml", &model.AccessRequest{})
+	b.add("access/empty-level.yaml", &model.AccessRequest{Person: "bob", System: "empty", Level: ""})
+	b.add("objects/c.yaml", &model.Control{})
+	b.add("objects/t.yaml", &model.Test{Controls: []string{""}})
+	b.add("objects/d.yaml", &model.Document{Controls: []string{""}})
+	b.add("objects/rs.yaml", &model.RiskScenario{})
+	b.add("objects/rt.yaml", &model.RiskTask{})
+	b.add("objects/r.yaml", &model.Report{Viewers: []string{""}})
+	b.add("objects/ar.yaml", &model.AccessReview{Systems: []model.ReviewSystem{{}}})
+	o.Config.Integrations = append(o.Config.Integrations, model.Integration{})
+	o.Config.PolicyOwners = append(o.Config.PolicyOwners, "", "team:")
+	o.Policies = append(o.Policies, model.PolicyFile{Path: "policies/nil.rego"})
+	fs := Org(o, Options{Now: testNow})
+	for _, want := range []string{
+		`teams/empty.yaml:1:1: error unknown-person: member "" is empty; name a person or remove the entry`,
+		`gatehouse.yaml:1:1: error unknown-person: policy owner "team:" is empty; name a person or a team:<name> or remove the entry`,
+		`access/empty.yaml:1:1: error unknown-person: person "" is not a person; name the Person the access is for`,
+	} {
+		if !slices.ContainsFunc(fs, func(f model.Finding) bool { return f.String() == want }) {
+			t.Errorf("missing finding %s", want)
+		}
+	}
+	for _, f := range fs {
+		if f.Rule == "" || f.Message == "" || f.File == "" {
+			t.Errorf("finding without rule, message or file: %+v", f)
+		}
+		if _, ok := severity[f.Rule]; !ok {
+			t.Errorf("finding of a rule missing from the catalogue: %v", f)
+		}
+	}
+}
