@@ -33,13 +33,13 @@ func (e *Engine) RegoOptions() []func(*rego.Rego) {
 			Decl:        types.NewFunction(types.Args(types.Named("person", types.S), types.Named("action", types.S), types.Named("object", types.S)), types.Named("allowed", types.B)),
 			Memoize:     true,
 		}, func(_ rego.BuiltinContext, a, b, c *ast.Term) (*ast.Term, error) {
-			person, action, object, err := regoStrings3(RegoCan, a, b, c)
+			person, action, object, err := regoStrings3(a, b, c)
 			if err != nil {
 				return nil, err
 			}
 			ok, err := e.Check(person, action, object)
 			if err != nil {
-				return nil, rego.NewHaltError(fmt.Errorf("%s(%q, %q, %q): %w", RegoCan, person, action, object, err))
+				return nil, rego.NewHaltError(err)
 			}
 			return ast.BooleanTerm(ok), nil
 		}),
@@ -49,13 +49,13 @@ func (e *Engine) RegoOptions() []func(*rego.Rego) {
 			Decl:        types.NewFunction(types.Args(types.Named("action", types.S), types.Named("object", types.S)), types.Named("people", types.NewArray(nil, types.S))),
 			Memoize:     true,
 		}, func(_ rego.BuiltinContext, a, b *ast.Term) (*ast.Term, error) {
-			action, object, _, err := regoStrings3(RegoWhoCan, a, b, nil)
+			action, object, _, err := regoStrings3(a, b, nil)
 			if err != nil {
 				return nil, err
 			}
 			names, err := e.WhoCan(action, object)
 			if err != nil {
-				return nil, rego.NewHaltError(fmt.Errorf("%s(%q, %q): %w", RegoWhoCan, action, object, err))
+				return nil, rego.NewHaltError(err)
 			}
 			terms := make([]*ast.Term, len(names))
 			for i, n := range names {
@@ -67,7 +67,7 @@ func (e *Engine) RegoOptions() []func(*rego.Rego) {
 }
 
 // regoStrings3 reads up to three string arguments; c may be nil.
-func regoStrings3(fn string, a, b, c *ast.Term) (string, string, string, error) {
+func regoStrings3(a, b, c *ast.Term) (string, string, string, error) {
 	var out [3]string
 	for i, t := range []*ast.Term{a, b, c} {
 		if t == nil {
@@ -75,7 +75,7 @@ func regoStrings3(fn string, a, b, c *ast.Term) (string, string, string, error) 
 		}
 		s, ok := t.Value.(ast.String)
 		if !ok {
-			return "", "", "", rego.NewHaltError(fmt.Errorf("%s: argument %d must be a string, got %s", fn, i+1, ast.ValueName(t.Value)))
+			return "", "", "", rego.NewHaltError(fmt.Errorf("argument %d must be a string, got %s", i+1, ast.ValueName(t.Value)))
 		}
 		out[i] = string(s)
 	}
