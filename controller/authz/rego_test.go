@@ -83,10 +83,10 @@ func equalJSON(a, b any) bool {
 func TestRegoFailsClosed(t *testing.T) {
 	e := newFixtureEngine(t)
 	tests := []struct {
-		name    string
-		query   string
-		input   map[string]any
-		wantIn  []string
+		name   string
+		query  string
+		input  map[string]any
+		wantIn []string
 	}{
 		{"unknown person", "data.gatehouse.org.test.may_reassign", map[string]any{"person": "nobody", "object": "Test/T-1"},
 			[]string{"policy.rego:3", "gatehouse.can: unknown person \"nobody\""}},
