@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -251,6 +252,18 @@ var staffingCases = []testCase{
 			s.AccessLevels = append(s.AccessLevels, model.AccessLevel{Name: "member", Entitlement: "member"})
 		},
 		want: []string{`systems/github.yaml#accessLevels[2].name: error duplicate-level: access level "member" is already declared as accessLevels[0]; rename or remove one`},
+	},
+	{
+		name: "duplicate level among many",
+		mutate: func(o *model.Org) {
+			s := system(o, "github")
+			for i := range 18 {
+				name := fmt.Sprintf("extra-%d", i)
+				s.AccessLevels = append(s.AccessLevels, model.AccessLevel{Name: name, Entitlement: name})
+			}
+			s.AccessLevels = append(s.AccessLevels, model.AccessLevel{Name: "admin", Entitlement: "admin"})
+		},
+		want: []string{`systems/github.yaml#accessLevels[20].name: error duplicate-level: access level "admin" is already declared as accessLevels[1]; rename or remove one`},
 	},
 	{
 		name:   "integrated level without entitlement",

@@ -18,14 +18,14 @@ func (c *checker) checkConfig() {
 		return
 	}
 	doc := &cfg.Meta
+	c.integration = make(map[string]int, len(cfg.Integrations))
 	for i := range cfg.Integrations {
 		in := &cfg.Integrations[i]
-		for j := range i {
-			if cfg.Integrations[j].Name == in.Name {
-				c.report(doc, item("integrations", i).dot("name"), ruleDupIntegration,
-					"integration name %q is already used by integrations[%d]; rename one", in.Name, j)
-				break
-			}
+		if j, ok := c.integration[in.Name]; ok {
+			c.report(doc, item("integrations", i).dot("name"), ruleDupIntegration,
+				"integration name %q is already used by integrations[%d]; rename one", in.Name, j)
+		} else {
+			c.integration[in.Name] = i
 		}
 		c.checkIntegrationSettings(doc, i, in)
 	}
@@ -92,12 +92,9 @@ func (c *checker) checkSystems() {
 		}
 		for i := range s.AccessLevels {
 			l := &s.AccessLevels[i]
-			for j := range i {
-				if s.AccessLevels[j].Name == l.Name {
-					c.report(doc, item("accessLevels", i).dot("name"), ruleDupLevel,
-						"access level %q is already declared as accessLevels[%d]; rename or remove one", l.Name, j)
-					break
-				}
+			if j := c.earlierLevel(s, i); j >= 0 {
+				c.report(doc, item("accessLevels", i).dot("name"), ruleDupLevel,
+					"access level %q is already declared as accessLevels[%d]; rename or remove one", l.Name, j)
 			}
 			if s.Integration != "" && l.Entitlement == "" {
 				c.report(doc, item("accessLevels", i).dot("entitlement"), ruleMissingEntit,
@@ -135,6 +132,33 @@ func (c *checker) checkSystems() {
 	}
 }
 
+// earlierLevel returns the index of an access level of s declared before
+// level i under the same name, or -1. Systems have a handful of levels, so
+// a scan is cheapest; a system with very many gets a map built once.
+func (c *checker) earlierLevel(s *model.System, i int) int {
+	const scanMax = 16
+	levels := s.AccessLevels
+	if len(levels) <= scanMax {
+		for j := range i {
+			if levels[j].Name == levels[i].Name {
+				return j
+			}
+		}
+		return -1
+	}
+	if c.levelsOf != s {
+		c.levelsOf = s
+		c.levelIndex = make(map[string]int, len(levels))
+		for j := len(levels) - 1; j >= 0; j-- {
+			c.levelIndex[levels[j].Name] = j
+		}
+	}
+	if j := c.levelIndex[levels[i].Name]; j < i {
+		return j
+	}
+	return -1
+}
+
 // checkIntegrationRef checks that a system's integration is declared in
 // the Config.
 func (c *checker) checkIntegrationRef(s *model.System) {
@@ -144,10 +168,8 @@ func (c *checker) checkIntegrationRef(s *model.System) {
 			"integration %q is not declared because the repo has no Config; add it to gatehouse.yaml or remove the field to provision by hand", s.Integration)
 		return
 	}
-	for i := range cfg.Integrations {
-		if cfg.Integrations[i].Name == s.Integration {
-			return
-		}
+	if _, ok := c.integration[s.Integration]; ok {
+		return
 	}
 	declared := make([]string, 0, len(cfg.Integrations))
 	for _, in := range cfg.Integrations {

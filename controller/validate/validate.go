@@ -72,6 +72,12 @@ type checker struct {
 	// offUses collects, per offboarded person, what they still hold, for
 	// one finding on their own file per rule.
 	offUses map[int32]*offUse
+	// integration maps a Config integration's name to its index.
+	integration map[string]int
+	// levelIndex maps level names to their first index for levelsOf, a
+	// system with too many levels to scan.
+	levelsOf   *model.System
+	levelIndex map[string]int
 	// suggestions caches "did you mean" answers; suggestBudget caps the
 	// scans over large name sets so a repo full of typos stays linear.
 	suggestions   map[string]string
