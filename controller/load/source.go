@@ -1,0 +1,278 @@
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
+)
+
+// Source is where an access repo's files come from: a directory on disk or
+// a Git revision. Implementations must be safe for concurrent ReadFile
+// calls; the loader reads with a pool of workers.
+type Source interface {
+	// Name describes the source in messages: "examples/acme" or
+	// "examples/acme@main (3f2c1a9)".
+	Name() string
+	// List returns the regular files and symbolic links of the repo,
+	// sorted by path. It may leave out dot-directories, which the loader
+	// ignores anyway.
+	List(ctx context.Context) ([]Entry, error)
+	// ReadFile appends the content of the regular file at path to buf[:0]
+	// and returns it. It never follows a symbolic link out of the repo. A
+	// file larger than max bytes (max > 0) yields a *TooLargeError.
+	ReadFile(ctx context.Context, path string, max int64, buf []byte) ([]byte, error)
+}
+
+// Entry is one file of a Source.
+type Entry struct {
+	// Path is slash-separated and relative to the repo root.
+	Path string
+	// IsLink reports a symbolic link; Link is its target as written.
+	IsLink bool
+	Link   string
+}
+
+// TooLargeError reports a file over the size limit.
+type TooLargeError struct {
+	Path        string
+	Size, Limit int64
+}
+
+// Error implements error.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s is %d bytes, over the limit of %d", e.Path, e.Size, e.Limit)
+}
+
+// DirSource returns a Source reading the directory dir. Every read goes
+// through an os.Root, so nothing outside dir is ever opened, even through
+// a symbolic link.
+func DirSource(dir string) (Source, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open access repo %s: %w; pass --repo with the access repo's directory", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("open access repo %s: not a directory; pass --repo with the access repo's directory", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open access repo %s: %w", dir, err)
+	}
+	return &dirSource{dir: dir, root: root}, nil
+}
+
+type dirSource struct {
+	dir  string
+	root *os.Root
+}
+
+func (s *dirSource) Name() string { return s.dir }
+
+// Close releases the directory handle.
+func (s *dirSource) Close() error { return s.root.Close() }
+
+func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
+	var entries []Entry
+	err := fs.WalkDir(s.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == "." {
+			return nil
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return ctx.Err()
+		}
+		switch {
+		case d.Type().IsRegular():
+			entries = append(entries, Entry{Path: p})
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := s.root.Readlink(p)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, Entry{Path: p, IsLink: true, Link: filepath.ToSlash(target)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list files of %s: %w", s.dir, err)
+	}
+	// WalkDir visits entries in lexical order per directory, which is not
+	// the order of full paths ("a-b/x" < "a/x" but the walk yields a/ first).
+	sortEntries(entries)
+	return entries, nil
+}
+
+func (s *dirSource) ReadFile(ctx context.Context, p string, max int64, buf []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	f, err := s.root.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("read %s in %s: %w", p, s.dir, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s in %s: %w", p, s.dir, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s in %s: not a regular file", p, s.dir)
+	}
+	if max > 0 && st.Size() > max {
+		return nil, &TooLargeError{Path: p, Size: st.Size(), Limit: max}
+	}
+	n := int(st.Size())
+	if cap(buf) < n {
+		buf = make([]byte, 0, n+512)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, fmt.Errorf("read %s in %s: %w", p, s.dir, err)
+	}
+	return buf, nil
+}
+
+// RevSource returns a Source reading the revision rev (branch, tag, SHA,
+// "HEAD~1", "origin/main") of the Git repository at or above repoDir,
+// straight from the object store: the working tree is never consulted.
+func RevSource(repoDir, rev string) (Source, error) {
+	repo, err := gitrepo.Open(repoDir)
+	if err != nil {
+		return nil, err
+	}
+	c, err := repo.Resolve(rev)
+	if err != nil {
+		_ = repo.Close()
+		return nil, err
+	}
+	return &revSource{repo: repo, rev: rev, commit: c}, nil
+}
+
+type revSource struct {
+	repo   *gitrepo.Repo
+	rev    string
+	commit *gitrepo.Commit
+
+	once  sync.Once
+	files map[string]gitrepo.File
+	err   error
+}
+
+func (s *revSource) Name() string {
+	return fmt.Sprintf("%s@%s (%s)", s.repo.Path(), s.rev, s.commit.Hash.String()[:7])
+}
+
+// Close releases the repository's descriptors.
+func (s *revSource) Close() error { return s.repo.Close() }
+
+func (s *revSource) index(ctx context.Context) (map[string]gitrepo.File, error) {
+	s.once.Do(func() {
+		files, err := s.repo.Files(ctx, s.commit)
+		if err != nil {
+			s.err = err
+			return
+		}
+		s.files = make(map[string]gitrepo.File, len(files))
+		for _, f := range files {
+			s.files[f.Path] = f
+		}
+	})
+	return s.files, s.err
+}
+
+// maxLinkTarget bounds the blob read for a symbolic link's target.
+const maxLinkTarget = 4096
+
+func (s *revSource) List(ctx context.Context) ([]Entry, error) {
+	files, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(files))
+	for p, f := range files {
+		if hasDotComponent(p) {
+			continue
+		}
+		e := Entry{Path: p}
+		if f.IsSymlink() {
+			target, _, err := s.repo.ReadBlob(f.Hash, maxLinkTarget)
+			if err != nil {
+				return nil, fmt.Errorf("read symbolic link %s at %s: %w", p, s.rev, err)
+			}
+			e.IsLink, e.Link = true, string(target)
+		}
+		entries = append(entries, e)
+	}
+	sortEntries(entries)
+	return entries, nil
+}
+
+func (s *revSource) ReadFile(ctx context.Context, p string, max int64, buf []byte) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	files, err := s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := files[p]
+	if !ok {
+		return nil, fmt.Errorf("read %s at %s: %w", p, s.rev, fs.ErrNotExist)
+	}
+	if f.IsSymlink() {
+		return nil, fmt.Errorf("read %s at %s: is a symbolic link", p, s.rev)
+	}
+	data, size, err := s.repo.ReadBlob(f.Hash, max)
+	if errors.Is(err, gitrepo.ErrTooLarge) {
+		return nil, &TooLargeError{Path: p, Size: size, Limit: max}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s at %s: %w", p, s.rev, err)
+	}
+	return data, nil
+}
+
+func sortEntries(entries []Entry) {
+	slices.SortFunc(entries, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// hasDotComponent reports whether any element of the slash path p starts
+// with a dot (.git, .github, .hidden.yaml).
+func hasDotComponent(p string) bool {
+	for p != "" {
+		var elem string
+		elem, p, _ = strings.Cut(p, "/")
+		if strings.HasPrefix(elem, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveLink returns the repo path a symbolic link at p pointing to
+// target designates, and false when it leaves the repo root.
+func resolveLink(p, target string) (string, bool) {
+	if target == "" || path.IsAbs(target) || strings.HasPrefix(target, "\\") || (len(target) > 1 && target[1] == ':') {
+		return "", false
+	}
+	r := path.Clean(path.Join(path.Dir(p), target))
+	if r == ".." || strings.HasPrefix(r, "../") || r == "." {
+		return "", false
+	}
+	return r, true
+}
