@@ -169,7 +169,9 @@ func finding(file string, p problem) model.Finding {
 func isYAML(p string) bool { return strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") }
 
 // isPolicy reports whether p is one of the repo's Rego policies.
-func isPolicy(p string) bool { return strings.HasPrefix(p, "policies/") && strings.HasSuffix(p, ".rego") }
+func isPolicy(p string) bool {
+	return strings.HasPrefix(p, "policies/") && strings.HasSuffix(p, ".rego")
+}
 
 // maxLinkHops bounds chains of symbolic links (and so link loops).
 const maxLinkHops = 8
@@ -368,8 +370,11 @@ func checkDoc(path string, yd yamlDoc, opts Options) (model.Doc, []problem) {
 	}
 	kind, ok := m["kind"].(string)
 	if !ok || kind == "" {
-		return nil, []problem{{pos: locate(root, "kind"), rule: RuleMissingKind,
-			message: "document has no kind; add kind: with one of " + strings.Join(model.Kinds, ", ")}}
+		msg := "document has no kind; add kind: with one of "
+		if k, has := m["kind"]; has && k != nil && k != "" {
+			msg = fmt.Sprintf("kind must be a kind's name, not %s; write one of ", describe(k))
+		}
+		return nil, []problem{{pos: locate(root, "kind"), rule: RuleMissingKind, message: msg + strings.Join(model.Kinds, ", ")}}
 	}
 	if !isKind(kind) {
 		msg := fmt.Sprintf("unknown kind %q", kind)

@@ -33,7 +33,7 @@ type cachedFile struct {
 // read or parsed any more.
 func (l *locator) Locate(file string, index int, path string) model.Pos {
 	for _, d := range l.docs(file) {
-		if d.index == index {
+		if d.index == index && !isEmpty(d.root) {
 			return locate(d.root, path)
 		}
 	}
