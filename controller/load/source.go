@@ -68,28 +68,40 @@ func DirSource(dir string) (Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open access repo %s: %w", dir, err)
 	}
-	return &dirSource{dir: dir, root: root}, nil
+	return &dirSource{dir: dir, root: root, fast: newFastReader(dir)}, nil
 }
 
 type dirSource struct {
 	dir  string
 	root *os.Root
+	fast *fastReader
 }
 
 func (s *dirSource) Name() string { return s.dir }
 
-// Close releases the directory handle.
-func (s *dirSource) Close() error { return s.root.Close() }
+// Close releases the directory handles.
+func (s *dirSource) Close() error {
+	s.fast.close()
+	return s.root.Close()
+}
 
 func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 	var entries []Entry
-	err := fs.WalkDir(s.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+	// The walk reads only names and types, and never follows a link; it
+	// goes around os.Root, whose ReadDir stats every entry. File contents
+	// are read through the root.
+	err := filepath.WalkDir(s.dir, func(full string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if p == "." {
+		rel, err := filepath.Rel(s.dir, full)
+		if err != nil {
+			return err
+		}
+		if rel == "." {
 			return nil
 		}
+		p := filepath.ToSlash(rel)
 		if d.IsDir() {
 			if strings.HasPrefix(d.Name(), ".") {
 				return fs.SkipDir
@@ -120,6 +132,12 @@ func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 func (s *dirSource) ReadFile(ctx context.Context, p string, max int64, buf []byte) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if data, size, tooLarge, ok := s.fast.read(p, max, buf); ok {
+		if tooLarge {
+			return nil, &TooLargeError{Path: p, Size: size, Limit: max}
+		}
+		return data, nil
 	}
 	f, err := s.root.Open(p)
 	if err != nil {
