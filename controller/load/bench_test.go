@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gitrepotest"
