@@ -198,7 +198,7 @@ func plan(entries []Entry) ([]task, map[string]string) {
 		}
 		return &entries[i], true
 	}
-	var tasks []task
+	tasks := make([]task, 0, len(entries))
 	links := map[string]string{}
 	for _, e := range entries {
 		if hasDotComponent(e.Path) {
