@@ -55,7 +55,8 @@ func (e *TooLargeError) Error() string {
 
 // DirSource returns a Source reading the directory dir. Every read goes
 // through an os.Root, so nothing outside dir is ever opened, even through
-// a symbolic link.
+// a symbolic link. The Source implements io.Closer; the Org's Locator reads
+// through it, so close it only when the Org is no longer needed.
 func DirSource(dir string) (Source, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -168,6 +169,7 @@ func (s *dirSource) ReadFile(ctx context.Context, p string, max int64, buf []byt
 // RevSource returns a Source reading the revision rev (branch, tag, SHA,
 // "HEAD~1", "origin/main") of the Git repository at or above repoDir,
 // straight from the object store: the working tree is never consulted.
+// The Source implements io.Closer, like DirSource's.
 func RevSource(repoDir, rev string) (Source, error) {
 	repo, err := gitrepo.Open(repoDir)
 	if err != nil {
