@@ -1,19 +1,21 @@
 package synth
 
-import (
-	"strconv"
-
-	"github.com/gatehouse-dev/gatehouse/controller/model"
-)
+import "github.com/gatehouse-dev/gatehouse/controller/model"
 
 // Count is how many documents of one kind an organisation holds.
 type Count struct {
 	// Label names the kind in plural, for people: "access requests".
 	Label string
 	N     int
-	// Note adds a detail worth knowing, e.g. "37 offboarded"; it may be
-	// empty.
-	Note string
+	// Details break the count down, e.g. {37, "offboarded"}; zero parts
+	// are left out.
+	Details []Detail
+}
+
+// Detail is one part of a Count worth knowing about.
+type Detail struct {
+	N    int
+	What string
 }
 
 // Counts returns the organisation's document counts kind by kind, in the
@@ -25,11 +27,14 @@ func Counts(org *model.Org) []Count {
 			offboarded++
 		}
 	}
-	note := func(n int, what string) string {
-		if n == 0 {
-			return ""
+	details := func(ds ...Detail) []Detail {
+		var out []Detail
+		for _, d := range ds {
+			if d.N != 0 {
+				out = append(out, d)
+			}
 		}
-		return strconv.Itoa(n) + " " + what
+		return out
 	}
 	integrated, requestable := 0, 0
 	for _, s := range org.Systems {
@@ -55,29 +60,19 @@ func Counts(org *model.Org) []Count {
 		config = 1
 	}
 	return []Count{
-		{"config", config, note(integrations, "integrations")},
-		{"people", len(org.People), note(offboarded, "offboarded")},
-		{"teams", len(org.Teams), ""},
-		{"roles", len(org.Roles), ""},
-		{"systems", len(org.Systems), joinNotes(note(integrated, "integrated"), note(len(org.Systems)-requestable, "not requestable"))},
-		{"access requests", len(org.Requests), note(expiring, "expiring")},
-		{"controls", len(org.Controls), ""},
-		{"tests", len(org.Tests), ""},
-		{"documents", len(org.Documents), ""},
-		{"risk scenarios", len(org.RiskScenarios), ""},
-		{"risk tasks", len(org.RiskTasks), ""},
-		{"reports", len(org.Reports), ""},
-		{"access reviews", len(org.AccessReviews), ""},
-		{"policy files", len(org.Policies), ""},
+		{"config", config, details(Detail{integrations, "integrations"})},
+		{"people", len(org.People), details(Detail{offboarded, "offboarded"})},
+		{"teams", len(org.Teams), nil},
+		{"roles", len(org.Roles), nil},
+		{"systems", len(org.Systems), details(Detail{integrated, "integrated"}, Detail{len(org.Systems) - requestable, "not requestable"})},
+		{"access requests", len(org.Requests), details(Detail{expiring, "expiring"})},
+		{"controls", len(org.Controls), nil},
+		{"tests", len(org.Tests), nil},
+		{"documents", len(org.Documents), nil},
+		{"risk scenarios", len(org.RiskScenarios), nil},
+		{"risk tasks", len(org.RiskTasks), nil},
+		{"reports", len(org.Reports), nil},
+		{"access reviews", len(org.AccessReviews), nil},
+		{"policy files", len(org.Policies), nil},
 	}
-}
-
-func joinNotes(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	}
-	return a + ", " + b
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/controller/validate"
 	"github.com/gatehouse-dev/gatehouse/schemas"
 )
 
@@ -39,6 +40,7 @@ func TestGenerateIsValid(t *testing.T) {
 	}{
 		{name: "small seed 1", size: Small, seed: 1},
 		{name: "small seed 42", size: Small, seed: 42},
+		{name: "medium", size: Medium, seed: 1},
 		{name: "tiny", size: tiny, seed: 7},
 		{name: "one person", size: Size{People: 1, Systems: 2, Requests: 5, Objects: 20}, seed: 3},
 		{name: "nothing but people", size: Size{People: 30}, seed: 4},
@@ -50,6 +52,9 @@ func TestGenerateIsValid(t *testing.T) {
 			org := Generate(tt.size, tt.seed, WithNow(testNow))
 			for _, p := range problems(org, testNow) {
 				t.Error(p)
+			}
+			for _, f := range validate.Org(org, validate.Options{Now: testNow}) {
+				t.Errorf("validate: %s", f)
 			}
 			org.Each(func(d model.Doc) {
 				kind, name := d.KindName()
@@ -240,7 +245,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("generated files differ from %s; run go test -update if the change is deliberate\n%s", golden, firstDiff(got.String(), string(want)))
+		t.Errorf("generated files differ from %s; run go test -update if the change is deliberate, and bump Version\n%s", golden, firstDiff(got.String(), string(want)))
 	}
 }
 
@@ -506,4 +511,37 @@ func diffOrgs(t *testing.T, want, got *model.Org) []string {
 		}
 	}
 	return diffs
+}
+
+func TestCached(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	for _, withGit := range []bool{false, true} {
+		dir, err := Cached(context.Background(), tiny, 3, withGit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := countFiles(t, dir), Files(Generate(tiny, 3, WithNow(CacheNow))); got != want {
+			t.Errorf("cached folder holds %d files, want %d", got, want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); (err == nil) != withGit {
+			t.Errorf("git %v: .git present = %v", withGit, err == nil)
+		}
+		marker := filepath.Join(dir, "marker")
+		if err := os.WriteFile(marker, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		again, err := Cached(context.Background(), tiny, 3, withGit)
+		if err != nil || again != dir {
+			t.Fatalf("second Cached = %q, %v; want %q", again, err, dir)
+		}
+		if _, err := os.Stat(marker); err != nil {
+			t.Errorf("the cached folder was written again: %v", err)
+		}
+	}
+	entries, _ := os.ReadDir(os.TempDir())
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".partial-") {
+			t.Errorf("left a partial folder behind: %s", e.Name())
+		}
+	}
 }

@@ -82,9 +82,13 @@ main, for benchmarks that read a revision.`,
 				thousands(synth.Files(org)), time.Since(start).Round(10*time.Millisecond))
 			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 			for _, c := range synth.Counts(org) {
+				var parts []string
+				for _, d := range c.Details {
+					parts = append(parts, thousands(d.N)+" "+d.What)
+				}
 				note := ""
-				if c.Note != "" {
-					note = "  (" + c.Note + ")"
+				if len(parts) > 0 {
+					note = "  (" + strings.Join(parts, ", ") + ")"
 				}
 				fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.Label, thousands(c.N), note)
 			}
