@@ -10,7 +10,7 @@ import (
 
 // Version changes whenever Generate or the writers change what they write
 // for a given size and seed, so that cached organisations are rebuilt.
-const Version = 1
+const Version = 2
 
 // CacheNow is the Now of cached organisations: fixed, so that a cache
 // stays the same organisation whatever day it is read.

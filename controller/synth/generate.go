@@ -21,9 +21,10 @@ type options struct {
 }
 
 // WithNow sets the time requests' expiry dates and objects' due dates are
-// measured from. Validate the organisation with the same time: a request
-// expires at most its level's maxDuration after it. Without this option
-// Generate uses the start of the current UTC day.
+// measured from. Validate the organisation at that time or up to a few
+// hours later: a request expires at most its level's maxDuration, and at
+// least half of it, after Now. Without this option Generate uses the
+// current time to the minute.
 func WithNow(now time.Time) Option {
 	return func(o *options) { o.now = now }
 }
@@ -37,7 +38,7 @@ var DocPos = model.Pos{Line: 2, Column: 1}
 // Meta.File is the path WriteDir writes it to. Negative counts are taken as
 // zero and an organisation always has at least one person, its admin.
 func Generate(size Size, seed int64, opts ...Option) *model.Org {
-	o := options{now: time.Now().UTC().Truncate(24 * time.Hour)}
+	o := options{now: time.Now().UTC().Truncate(time.Minute)}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -578,9 +579,10 @@ func (g *gen) fill(tmpl string) string {
 	return tmpl
 }
 
-// expiry returns a request's expiry: within the level's maximum duration
-// from now, in whole hours where the maximum allows; requests for levels
-// without a maximum mostly do not expire.
+// expiry returns a request's expiry: between half the level's
+// maximum duration and all of it from now, in whole hours where the
+// maximum allows; requests for levels without a maximum mostly do not
+// expire.
 func (g *gen) expiry(lvl *model.AccessLevel) *time.Time {
 	var t time.Time
 	switch {
@@ -590,7 +592,11 @@ func (g *gen) expiry(lvl *model.AccessLevel) *time.Time {
 			t = g.now.Add(lvl.MaxDuration.Duration)
 			break
 		}
-		t = g.now.Add(time.Duration(1+g.rng.IntN(hours)) * time.Hour)
+		// At least half the maximum ahead, so that a repo
+		// generated now still validates without expired requests hours
+		// later.
+		lo := max(1, hours/2)
+		t = g.now.Add(time.Duration(lo+g.rng.IntN(hours-lo+1)) * time.Hour)
 	case g.chance(0.25):
 		t = g.now.Add(time.Duration(30+g.rng.IntN(336)) * 24 * time.Hour)
 	default:

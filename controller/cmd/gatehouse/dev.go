@@ -107,16 +107,16 @@ main, for benchmarks that read a revision.`,
 	f.StringVar(&out, "out", "", "folder to write the access repo to; must be new or empty")
 	f.Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same organisation")
 	f.BoolVar(&withGit, "git", false, "make the folder a Git repository and commit everything on main")
-	f.StringVar(&nowText, "now", "", "date (2006-01-02) or time (RFC 3339) that request expiries are measured from; default today, UTC")
+	f.StringVar(&nowText, "now", "", "date (2006-01-02) or time (RFC 3339) that request expiries are measured from (default now)")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
 
-// parseSynthNow reads --now; empty means the start of today in UTC, so a
-// repo generated today validates today.
+// parseSynthNow reads --now; empty means the current minute, so that the
+// repo validates without expired requests for the next few hours.
 func parseSynthNow(s string) (time.Time, error) {
 	if s == "" {
-		return time.Now().UTC().Truncate(24 * time.Hour), nil
+		return time.Now().UTC().Truncate(time.Minute), nil
 	}
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
