@@ -22,5 +22,6 @@
 // WriteDir lays the organisation out in the folder convention of the
 // access repo (people/, teams/, roles/, systems/, access/<system>/,
 // objects/<kind>/, gatehouse.yaml, policies/); WriteGit does the same and
-// commits the files into a new Git repository.
+// commits the files into a new Git repository. Cached keeps one written
+// organisation per size and seed under os.TempDir() for benchmarks.
 package synth

@@ -61,7 +61,8 @@ type file struct {
 	raw  []byte
 }
 
-// Files returns the number of files WriteDir writes for org.
+// Files returns the number of files WriteDir writes for org, or 0 when
+// org cannot be written (WriteDir says why).
 func Files(org *model.Org) int {
 	fs, err := collect(org)
 	if err != nil {
