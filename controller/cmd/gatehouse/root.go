@@ -26,6 +26,7 @@ Start with:
 	)
 	root.AddCommand(
 		newValidateCmd(),
+		newVersionCmd(),
 	)
 	for _, extra := range extraCommands {
 		root.AddCommand(extra())

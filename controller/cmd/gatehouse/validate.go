@@ -1,7 +1,83 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gatehouse-dev/gatehouse/controller/load"
+	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/controller/validate"
+)
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{Use: "validate", GroupID: "repo", Short: "Check an access repo"}
+	var (
+		repo   repoFlags
+		format string
+		now    string
+	)
+	cmd := &cobra.Command{
+		Use:     "validate [--repo DIR] [--rev REV] [--format text|json|github]",
+		GroupID: "repo",
+		Short:   "Check an access repo: syntax, schemas and every semantic rule",
+		Long: `Validate reads every YAML document of an access repo, from a directory or
+from a Git revision, and reports what is wrong with it: YAML and schema
+errors (unknown fields, wrong types, missing names), references that do not
+resolve (an approver who is not a person, a level the system does not
+have), approvers and owners without the collaborator role, offboarded
+approvers or admins, requests that lack a justification or outlive their
+level's maximum duration, and more.
+
+Each finding names the file, line and column, the rule and what to do:
+
+  systems/github.yaml:9:5: error unknown-person: approver "alcie" is not a person; did you mean "alice"?
+
+Exit status: 0 when there are no errors (warnings only), 1 when there are
+errors, 2 when the repo could not be read at all.`,
+		Example: `  gatehouse validate --repo examples/acme
+  gatehouse validate --rev origin/main --format json
+  gatehouse validate --format github      # annotations in GitHub Actions`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			render, ok := findingRenderers[format]
+			if !ok {
+				return &exitError{code: exitCouldNotRun, err: fmt.Errorf("unknown --format %q; use text, json or github", format)}
+			}
+			opts := validate.Options{}
+			if now != "" {
+				t, err := time.Parse(time.RFC3339, now)
+				if err != nil {
+					return &exitError{code: exitCouldNotRun, err: fmt.Errorf("--now %q: use an RFC 3339 time such as 2026-11-23T00:00:00Z", now)}
+				}
+				opts.Now = t
+			}
+			org, findings, err := load.Open(cmd.Context(), repo.dir, repo.rev)
+			if err != nil {
+				return &exitError{code: exitCouldNotRun, err: err}
+			}
+			findings = append(findings, validate.Org(org, opts)...)
+			findings.Sort()
+			if err := render(cmd, findingReport{repo: repo, org: org, findings: findings}); err != nil {
+				return &exitError{code: exitCouldNotRun, err: err}
+			}
+			if findings.Errors() > 0 {
+				return failed()
+			}
+			return nil
+		},
+	}
+	repo.register(cmd)
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
+	cmd.Flags().StringVar(&now, "now", "", "evaluate expiry as of this RFC 3339 time instead of the current time")
+	_ = cmd.Flags().MarkHidden("now")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// findingReport is what validate renders.
+type findingReport struct {
+	repo     repoFlags
+	org      *model.Org
+	findings model.Findings
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gatehouse-dev/gatehouse/controller/load"
+	"github.com/gatehouse-dev/gatehouse/controller/model"
+)
+
+// repoFlags are the flags every command that reads an access repo takes.
+type repoFlags struct {
+	dir string
+	rev string
+}
+
+func (f *repoFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "repo", ".", "access repo: a directory, or a Git repository when --rev is given")
+	cmd.Flags().StringVar(&f.rev, "rev", "", "read the access repo at this Git revision (branch, tag or commit) instead of the working tree")
+}
+
+// loadOrg loads the access repo for commands that answer questions about
+// it. A repo with errors is refused (exit 2): answering from a model with
+// documents left out would be answering about a different organisation.
+func loadOrg(cmd *cobra.Command, repoDir, rev string) (*model.Org, error) {
+	org, findings, err := load.Open(cmd.Context(), repoDir, rev)
+	if err != nil {
+		return nil, &exitError{code: exitCouldNotRun, err: err}
+	}
+	if n := findings.Errors(); n > 0 {
+		for _, f := range findings {
+			if f.Severity == model.SeverityError {
+				fmt.Fprintln(cmd.ErrOrStderr(), f)
+			}
+		}
+		return nil, &exitError{code: exitCouldNotRun, err: fmt.Errorf("the access repo has %s; fix %s first (gatehouse validate --repo %s%s lists them)",
+			plural(n, "error"), pronoun(n), repoDir, revArg(rev))}
+	}
+	return org, nil
+}
+
+func revArg(rev string) string {
+	if rev == "" {
+		return ""
+	}
+	return " --rev " + rev
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// plural formats a count with its noun: "1 error", "3 errors".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
