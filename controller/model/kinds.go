@@ -216,7 +216,8 @@ func (p *Person) OrgRole() string {
 // Active reports whether the person has not been offboarded.
 func (p *Person) Active() bool { return p.Status != StatusOffboarded }
 
-// Team groups people; systems name teams as approvers or admins.
+// Team groups people; systems name teams as approvers or admins. A
+// "team:<name>" entry stands for the team's members and its admins alike.
 type Team struct {
 	Meta        `json:"-"`
 	Kind        string   `json:"kind"`

@@ -58,6 +58,7 @@
 //   - expired-request (warning): an AccessRequest's expires has passed; its grant is revoked and the file can go
 //   - offboarded-requester (warning): an AccessRequest is for an offboarded person; its grant is revoked and the file can go
 //   - role-shadows-builtin (error): a custom Role is named like a built-in org or trust role
+//   - role-permission (error): a custom Role grants a permission the permission engine does not know or a custom role may not hold (approve-request, provision, configure)
 //   - duplicate-github (error): two people share a github login (case-insensitive)
 //   - duplicate-email (error): two people share an email address (case-insensitive)
 //   - duplicate-slack (error): two people share a Slack id (case-insensitive)

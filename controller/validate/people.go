@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/gatehouse-dev/gatehouse/controller/authz"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
 
@@ -328,31 +329,44 @@ func (c *checker) checkRoles() {
 	}
 }
 
+// checkRolePermissions reports the permissions of custom roles that the
+// permission engine cannot grant. The engine owns the action ids, so it
+// owns this check; inherits is checked by checkRoles.
+func (c *checker) checkRolePermissions() {
+	for _, f := range authz.RoleFindings(c.org) {
+		if f.Rule == ruleRolePermission {
+			c.out = append(c.out, f)
+		}
+	}
+}
+
 // checkTeams checks members and admins and expands each team once for
-// the team: entries that name it.
+// the team: entries that name it. A team: entry stands for the team's
+// members and its admins alike, as in authz.
 func (c *checker) checkTeams() {
 	for ti, t := range c.org.Teams {
 		doc := &t.Meta
 		subj := subject{kind: model.KindTeam, name: t.Name}
 		info := &c.teams[ti]
-		for i, m := range t.Members {
-			if c.checkRef(doc, item("members", i), m, useMember, subj) {
-				info.eligible++
-			}
-			pi, ok := c.person[m]
-			if !ok {
-				continue
-			}
-			if r := c.rank[pi]; r != rankUnknown && r < rankCollaborator {
-				info.low = append(info.low, pi)
-			}
-			if !c.org.People[pi].Active() {
-				info.off = append(info.off, pi)
+		expand := func(list string, names []string, u *use) {
+			for i, m := range names {
+				if c.checkRef(doc, item(list, i), m, u, subj) {
+					info.eligible++
+				}
+				pi, ok := c.person[m]
+				if !ok || slices.Contains(info.low, pi) || slices.Contains(info.off, pi) {
+					continue
+				}
+				if r := c.rank[pi]; r != rankUnknown && r < rankCollaborator {
+					info.low = append(info.low, pi)
+				}
+				if !c.org.People[pi].Active() {
+					info.off = append(info.off, pi)
+				}
 			}
 		}
-		for i, a := range t.Admins {
-			c.checkRef(doc, item("admins", i), a, useTeamAdmin, subj)
-		}
+		expand("members", t.Members, useMember)
+		expand("admins", t.Admins, useTeamAdmin)
 	}
 }
 

@@ -52,6 +52,7 @@ const (
 	ruleExpired          = "expired-request"
 	ruleOffRequester     = "offboarded-requester"
 	ruleShadowsBuiltin   = "role-shadows-builtin"
+	ruleRolePermission   = "role-permission"
 	ruleDupGitHub        = "duplicate-github"
 	ruleDupEmail         = "duplicate-email"
 	ruleDupSlack         = "duplicate-slack"
@@ -104,6 +105,7 @@ var rules = []Rule{
 	{ruleExpired, sevWarning, "an AccessRequest's expires has passed; its grant is revoked and the file can go"},
 	{ruleOffRequester, sevWarning, "an AccessRequest is for an offboarded person; its grant is revoked and the file can go"},
 	{ruleShadowsBuiltin, sevError, "a custom Role is named like a built-in org or trust role"},
+	{ruleRolePermission, sevError, "a custom Role grants a permission the permission engine does not know or a custom role may not hold (approve-request, provision, configure)"},
 	{ruleDupGitHub, sevError, "two people share a github login (case-insensitive)"},
 	{ruleDupEmail, sevError, "two people share an email address (case-insensitive)"},
 	{ruleDupSlack, sevError, "two people share a Slack id (case-insensitive)"},

@@ -192,6 +192,8 @@ var roleCases = []testCase{
 		want: []string{
 			`gatehouse.yaml#policyOwners[2]: error role-too-low: policy owner "carol" has role employee; policy owners need collaborator or above: give carol the collaborator role or choose another policy owner`,
 			`objects/soc2.yaml#viewers[2]: error role-too-low: viewer "carol" has role employee; viewers need collaborator or above: give carol the collaborator role or remove them`,
+			// A team's admins act for its team: entries as its members do.
+			`systems/github.yaml#approvers[1]: error role-too-low: approver "team:platform" includes carol, who has role employee; approvers need collaborator or above: give carol the collaborator role or remove them from team platform`,
 			`systems/wiki.yaml#admins[1]: error role-too-low: admin "carol" has role employee; system admins need collaborator or above: give carol the collaborator role or choose another admin`,
 			`teams/platform.yaml#admins[1]: error role-too-low: team admin "carol" has role employee; team admins need collaborator or above: give carol the collaborator role or remove them from the team's admins`,
 		},
@@ -324,7 +326,11 @@ var offboardedCases = []testCase{
 			t := team(o, "platform")
 			t.Admins = append(t.Admins, "gus")
 		},
-		want: []string{`teams/platform.yaml#admins[1]: warning offboarded-member: team admin "gus" is offboarded; remove them from the team's admins`},
+		want: []string{
+			`people/gus.yaml#status: error offboarded-approver: gus is offboarded but still approves github; reassign them and remove them from team platform`,
+			`systems/github.yaml#approvers[1]: error offboarded-approver: approver "team:platform" includes gus, who is offboarded; remove gus from team platform`,
+			`teams/platform.yaml#admins[1]: warning offboarded-member: team admin "gus" is offboarded; remove them from the team's admins`,
+		},
 	},
 }
 
@@ -429,6 +435,17 @@ var uniquenessCases = []testCase{
 			addDoc(o, "roles/trust-admin.yaml", &model.Role{Kind: model.KindRole, Name: model.TrustAdmin, Inherits: model.RoleCollaborator})
 		},
 		want: []string{`roles/trust-admin.yaml#name: error role-shadows-builtin: custom role "trust-admin" has the name of the trust role trust-admin; rename it`},
+	},
+	{
+		name: "custom role grants what no custom role may hold",
+		mutate: func(o *model.Org) {
+			addDoc(o, "roles/gatekeeper.yaml", &model.Role{Kind: model.KindRole, Name: "gatekeeper", Inherits: model.RoleCollaborator,
+				Permissions: []string{"view", "approve-request", "fly"}})
+		},
+		want: []string{
+			`roles/gatekeeper.yaml#permissions[1]: error role-permission: role gatekeeper: permission "approve-request" cannot be granted by a role: approve-request comes only from the admin role or from a System's approvers and admins`,
+			`roles/gatekeeper.yaml#permissions[2]: error role-permission: role gatekeeper: permission "fly" is not an action gatehouse knows; did you mean edit? (write action, Kind:action or Kind:*)`,
+		},
 	},
 }
 

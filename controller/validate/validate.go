@@ -33,6 +33,7 @@ func Org(org *model.Org, opts Options) model.Findings {
 	c.checkConfig()
 	c.checkPeople()
 	c.checkRoles()
+	c.checkRolePermissions()
 	c.checkTeams()
 	c.checkPolicyOwners()
 	c.checkSystems()

@@ -98,7 +98,7 @@ func baseOrg() *model.Org {
 		p.Kind = model.KindPerson
 		b.add("people/"+p.Name+".yaml", p)
 	}
-	b.add("roles/risk-manager.yaml", &model.Role{Kind: model.KindRole, Name: "risk-manager", Inherits: model.RoleCollaborator, Permissions: []string{"risk"}})
+	b.add("roles/risk-manager.yaml", &model.Role{Kind: model.KindRole, Name: "risk-manager", Inherits: model.RoleCollaborator, Permissions: []string{"RiskScenario:*", "RiskTask:*"}})
 	b.add("teams/platform.yaml", &model.Team{Kind: model.KindTeam, Name: "platform", Members: []string{"bob", "dan"}, Admins: []string{"alice"}})
 	b.add("teams/security.yaml", &model.Team{Kind: model.KindTeam, Name: "security", Members: []string{"alice", "frank"}})
 	no := false

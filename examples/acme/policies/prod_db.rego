@@ -9,9 +9,9 @@
 #   of the gatehouse project. The input is the pull request's changes,
 #   input.changes[_] = {id, op ("add", "modify" or "remove"), kind, path,
 #   before, after}, where before and after are the documents as JSON with the
-#   field names of format v1. data.gatehouse.org holds the documents of the
-#   pull request's base commit by kind and name (data.gatehouse.org.teams,
-#   data.gatehouse.org.systems, ...), so a pull request cannot change who
+#   field names of format v1. data.gatehouse.base holds the documents of the
+#   pull request's base commit by kind and name (data.gatehouse.base.teams,
+#   data.gatehouse.base.systems, ...), so a pull request cannot change who
 #   signs it off. A policy adds requirements {change, rule, count, eligible}
 #   and violations {change, rule, message}.
 package gatehouse.org.proddb
@@ -40,7 +40,7 @@ requirements contains {
 	some change in input.changes
 	prod_db_admin(change)
 	eligible := sort([p |
-		some p in data.gatehouse.org.teams.security.members
+		some p in data.gatehouse.base.teams.security.members
 		p != change.after.person
 	])
 }
@@ -89,5 +89,5 @@ prod_db_admin(change) if {
 }
 
 admin_days(person) := platform_admin_days if {
-	person in data.gatehouse.org.teams.platform.members
+	person in data.gatehouse.base.teams.platform.members
 } else := default_admin_days

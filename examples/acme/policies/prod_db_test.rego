@@ -32,7 +32,7 @@ in_days(n) := {"expires": time.format([now_ns + (((n * 24) * 3600) * 1000000000)
 # decide evaluates the policy on changes against Acme's teams at now_ns.
 decide(changes) := got if {
 	got := {"requirements": proddb.requirements, "violations": proddb.violations} with input as {"changes": changes}
-		with data.gatehouse.org.teams as teams
+		with data.gatehouse.base.teams as teams
 		with time.now_ns as now_ns
 }
 
