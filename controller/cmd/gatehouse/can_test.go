@@ -1,28 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func init() {
-	// Other tests of this package may declare -update too; register it
-	// only once.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files in testdata/")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // TestCanGolden runs can and who-can on testdata/can/repo and compares
 // stdout, stderr and the exit status with testdata/can/<name>.golden.
@@ -54,22 +35,7 @@ func TestCanGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr)
-			got := fmt.Sprintf("$ gatehouse %s\n%s--- stderr\n%s--- exit %d\n", strings.Join(tt.args, " "), stdout.String(), stderr.String(), code)
-			path := filepath.Join("testdata", "can", tt.name+".golden")
-			if updateGolden() {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read %s (run go test -update to create it): %v", path, err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs (run go test -update and review the diff):\n--- got\n%s--- want\n%s", path, got, want)
-			}
+			checkGolden(t, "can", tt.name, tt.args...)
 		})
 	}
 }
@@ -92,9 +58,8 @@ func TestCanExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[3:], " "), func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if got := run(context.Background(), tt.args, &stdout, &stderr); got != tt.want {
-				t.Errorf("exit %d, want %d; stdout %q, stderr %q", got, tt.want, stdout.String(), stderr.String())
+			if r := gatehouse(t, tt.args...); r.code != tt.want {
+				t.Errorf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.want, r.stdout, r.stderr)
 			}
 		})
 	}

@@ -61,3 +61,13 @@ func plural(n int, noun string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
 }
+
+// noArgsButRepo rejects positional arguments, pointing people who pass the
+// repo's directory as one at --repo.
+func noArgsButRepo(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return &exitError{code: exitCouldNotRun, err: fmt.Errorf("%s takes no arguments; to check the access repo in %s, run: gatehouse %s --repo %s",
+		cmd.Name(), args[0], cmd.Name(), args[0])}
+}

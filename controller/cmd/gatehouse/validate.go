@@ -38,7 +38,7 @@ errors, 2 when the repo could not be read at all.`,
 		Example: `  gatehouse validate --repo examples/acme
   gatehouse validate --rev origin/main --format json
   gatehouse validate --format github      # annotations in GitHub Actions`,
-		Args: cobra.NoArgs,
+		Args: noArgsButRepo,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			render, ok := findingRenderers[format]
 			if !ok {
