@@ -153,11 +153,7 @@ func TestRestrictedDocument(t *testing.T) {
 // TestSeedFAQ covers the questions seed 001 answers.
 func TestSeedFAQ(t *testing.T) {
 	e := newFixtureEngine(t)
-	tests := []struct {
-		name                   string
-		person, action, object string
-		want                   bool
-	}{
+	tests := []canCase{
 		// A view-only admin who owns a risk scenario may edit it; the
 		// more permissive right wins.
 		{"view-only admin owner edits metadata", "vera", "edit-metadata", "RiskScenario/R-2", true},
@@ -194,27 +190,12 @@ func TestSeedFAQ(t *testing.T) {
 		{"custom role not beyond its scope", "lena", "complete", "RiskTask/RT-1", false},
 		{"custom role not on other kinds", "lena", "view", "Control/C-1", false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := e.Check(tt.person, tt.action, tt.object)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				d, _ := e.Explain(tt.person, tt.action, tt.object)
-				t.Errorf("Check(%s, %s, %s) = %v, want %v; reasons: %q", tt.person, tt.action, tt.object, got, tt.want, d.Reasons)
-			}
-		})
-	}
+	runCanCases(t, e, tests)
 }
 
 func TestSystemsConfigAndPeople(t *testing.T) {
 	e := newFixtureEngine(t)
-	tests := []struct {
-		name                   string
-		person, action, object string
-		want                   bool
-	}{
+	tests := []canCase{
 		{"employee requests access", "emil", "request-access", "System/github", true},
 		{"approver by name", "eddie", "approve-request", "System/github", true},
 		{"approver through team membership", "pete", "approve-request", "System/github", true},
@@ -246,6 +227,20 @@ func TestSystemsConfigAndPeople(t *testing.T) {
 		{"admin holds trust rows", "ada", "approve-questionnaires", "Config/acme", true},
 		{"kind in any case", "tess", "download-results", "TEST/T-1", true},
 	}
+	runCanCases(t, e, tests)
+}
+
+// canCase is one question to the engine and its expected answer.
+type canCase struct {
+	name                   string
+	person, action, object string
+	want                   bool
+}
+
+// runCanCases checks each case with Check and, on a wrong answer, shows
+// the engine's explanation.
+func runCanCases(t *testing.T, e *Engine, tests []canCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := e.Check(tt.person, tt.action, tt.object)
