@@ -26,5 +26,11 @@ fi
 step "go vet"
 go vet ./...
 
-step "go test"
-go test -count=1 "$@" ./...
+# The race detector needs cgo; use it whenever a C compiler is at hand.
+race=""
+if [ "$(go env CGO_ENABLED)" = "1" ] && command -v "$(go env CC)" >/dev/null 2>&1; then
+  race="-race"
+fi
+
+step "go test ${race}"
+go test -count=1 ${race} "$@" ./...
