@@ -299,7 +299,7 @@ func run(ctx context.Context, src Source, opts Options, tasks []task, results []
 	workers := min(opts.Workers, max(1, len(tasks)))
 	for range workers {
 		wg.Go(func() {
-			buf := make([]byte, 0, 16<<10)
+			w := &worker{buf: make([]byte, 0, 16<<10)}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(tasks) {
@@ -310,7 +310,7 @@ func run(ctx context.Context, src Source, opts Options, tasks []task, results []
 					return
 				}
 				var err error
-				results[i], buf, err = process(ctx, src, opts, &tasks[i], buf)
+				results[i], err = w.process(ctx, src, opts, &tasks[i])
 				if err != nil {
 					errOnce.Do(func() { firstErr = err; cancel() })
 					return
@@ -325,27 +325,32 @@ func run(ctx context.Context, src Source, opts Options, tasks []task, results []
 	return nil
 }
 
-// process reads and parses one file. buf is the worker's read buffer,
-// returned for reuse.
-func process(ctx context.Context, src Source, opts Options, t *task, buf []byte) (result, []byte, error) {
+// worker is what one of run's goroutines reuses from file to file.
+type worker struct {
+	buf  []byte // the read buffer
+	fast fastParser
+}
+
+// process reads and parses one file.
+func (w *worker) process(ctx context.Context, src Source, opts Options, t *task) (result, error) {
 	if t.prob != nil {
-		return result{problems: []problem{*t.prob}}, buf, nil
+		return result{problems: []problem{*t.prob}}, nil
 	}
-	data, err := src.ReadFile(ctx, t.readPath, opts.MaxFileSize, buf)
+	data, err := src.ReadFile(ctx, t.readPath, opts.MaxFileSize, w.buf)
 	if tl, ok := errors.AsType[*TooLargeError](err); ok {
 		return result{problems: []problem{{rule: RuleFileTooLarge, message: fmt.Sprintf(
-			"file is %s, over the limit of %s; split it into smaller files", size(tl.Size), size(tl.Limit))}}}, buf, nil
+			"file is %s, over the limit of %s; split it into smaller files", size(tl.Size), size(tl.Limit))}}}, nil
 	}
 	if err != nil {
-		return result{}, buf, err
+		return result{}, err
 	}
-	if cap(data) > cap(buf) {
-		buf = data[:0]
+	if cap(data) > cap(w.buf) {
+		w.buf = data[:0]
 	}
 	if t.policy {
-		return result{policy: bytes.Clone(data)}, buf, nil
+		return result{policy: bytes.Clone(data)}, nil
 	}
-	return parseFile(t.path, data, opts), buf, nil
+	return parseFile(t.path, data, opts, &w.fast), nil
 }
 
 func size(n int64) string {
@@ -359,14 +364,23 @@ func size(n int64) string {
 }
 
 // parseFile turns a YAML file into documents, or problems.
-func parseFile(path string, data []byte, opts Options) result {
+// fast, when not nil, reads the file when it is in its subset.
+func parseFile(path string, data []byte, opts Options, fast *fastParser) result {
 	var r result
 	if !utf8.Valid(data) {
 		r.problems = append(r.problems, problem{pos: badUTF8(data), rule: RuleNotUTF8,
 			message: "the file is not valid UTF-8 (first bad byte here); save it as UTF-8"})
 		return r
 	}
-	docs, prob := parseStream(data)
+	var (
+		docs []yamlDoc
+		prob *problem
+	)
+	if root, ok := fast.parse(data); ok {
+		docs = []yamlDoc{{index: 0, root: root}}
+	} else {
+		docs, prob = parseStream(data)
+	}
 	for _, yd := range docs {
 		d, probs := checkDoc(path, yd, opts)
 		r.problems = append(r.problems, probs...)
