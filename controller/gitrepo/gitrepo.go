@@ -53,6 +53,11 @@ type Repo struct {
 	idle   []*handle
 	all    []*handle
 	closed bool
+
+	// packs reads whole blobs from the mapped pack files, opened by the
+	// first ReadBlob.
+	packsOnce sync.Once
+	packs     *packs
 }
 
 type handle struct {
@@ -86,6 +91,10 @@ func (r *Repo) Close() error {
 	r.poolMu.Lock()
 	defer r.poolMu.Unlock()
 	r.closed = true
+	r.packsOnce.Do(func() {}) // no mapping after Close
+	if r.packs != nil {
+		r.packs.close()
+	}
 	var first error
 	for _, h := range r.all {
 		if err := h.storage.Close(); err != nil && first == nil {
@@ -188,6 +197,17 @@ func displayDir(dir string) string {
 // ErrTooLarge without reading the content. ReadBlob is safe for
 // concurrent use.
 func (r *Repo) ReadBlob(h plumbing.Hash, max int64) ([]byte, int64, error) {
+	r.packsOnce.Do(func() {
+		if root, ok := r.dotFS.(interface{ Root() string }); ok {
+			r.packs = openPacks(root.Root())
+		}
+	})
+	if data, size, tooLarge, ok := r.packs.readBlob(h, max); ok {
+		if tooLarge {
+			return nil, size, fmt.Errorf("read blob %s in %s: %w (%d bytes, limit %d)", h, r.path, ErrTooLarge, size, max)
+		}
+		return data, size, nil
+	}
 	hd, err := r.get()
 	if err != nil {
 		return nil, 0, err
