@@ -102,6 +102,11 @@ func (p *packs) readBlob(h plumbing.Hash, max int64) (data []byte, size int64, t
 		if max > 0 && size > max {
 			return nil, size, true, true
 		}
+		// zlib inflates at most about 1032:1; a larger claimed size is a
+		// damaged pack, which go-git reports properly.
+		if rest := int64(len(pk.data)) - off - int64(n); size > rest*1032+64 {
+			return nil, 0, false, false
+		}
 		data, err := inflate(pk.data[off+int64(n):], size)
 		if err != nil {
 			return nil, 0, false, false
