@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -87,45 +88,96 @@ func (s *dirSource) Close() error {
 }
 
 func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
-	var entries []Entry
-	// The walk reads only names and types, and never follows a link; it
-	// goes around os.Root, whose ReadDir stats every entry. File contents
-	// are read through the root.
-	err := filepath.WalkDir(s.dir, func(full string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	// The walk reads only names and types (getdents), never follows a link
+	// and never stats a file; it goes around os.Root, whose ReadDir stats
+	// every entry. File contents are read through the root. Directories
+	// are read by several goroutines at once: on a large repo the listing
+	// is otherwise the one step that leaves a core idle.
+	var (
+		mu      sync.Mutex
+		entries []Entry
+		walkErr error
+		pending sync.WaitGroup
+		queue   = make(chan string, 1<<16)
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if walkErr == nil {
+			walkErr = err
 		}
-		rel, err := filepath.Rel(s.dir, full)
-		if err != nil {
-			return err
-		}
-		if rel == "." {
-			return nil
-		}
-		p := filepath.ToSlash(rel)
-		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return ctx.Err()
-		}
-		switch {
-		case d.Type().IsRegular():
-			entries = append(entries, Entry{Path: p})
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := s.root.Readlink(p)
-			if err != nil {
-				return err
-			}
-			entries = append(entries, Entry{Path: p, IsLink: true, Link: filepath.ToSlash(target)})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list files of %s: %w", s.dir, err)
+		mu.Unlock()
 	}
-	// WalkDir visits entries in lexical order per directory, which is not
-	// the order of full paths ("a-b/x" < "a/x" but the walk yields a/ first).
+	var readDir func(rel string)
+	readDir = func(rel string) {
+		defer pending.Done()
+		if err := ctx.Err(); err != nil {
+			fail(err)
+			return
+		}
+		f, err := os.Open(filepath.Join(s.dir, filepath.FromSlash(rel)))
+		if err != nil {
+			fail(err)
+			return
+		}
+		des, err := f.ReadDir(-1)
+		f.Close()
+		if err != nil {
+			fail(err)
+			return
+		}
+		var local []Entry
+		for _, d := range des {
+			p := d.Name()
+			if rel != "." {
+				p = rel + "/" + p
+			}
+			switch t := d.Type(); {
+			case t.IsDir():
+				if !strings.HasPrefix(d.Name(), ".") {
+					pending.Add(1)
+					select {
+					case queue <- p:
+					default:
+						// The queue is full: read this directory here.
+						readDir(p)
+					}
+				}
+			case t.IsRegular():
+				local = append(local, Entry{Path: p})
+			case t&fs.ModeSymlink != 0:
+				target, err := s.root.Readlink(p)
+				if err != nil {
+					fail(err)
+					return
+				}
+				local = append(local, Entry{Path: p, IsLink: true, Link: filepath.ToSlash(target)})
+			}
+		}
+		mu.Lock()
+		entries = append(entries, local...)
+		mu.Unlock()
+	}
+	pending.Add(1)
+	queue <- "."
+	done := make(chan struct{})
+	go func() { pending.Wait(); close(done) }()
+	var workers sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		workers.Go(func() {
+			for {
+				select {
+				case rel := <-queue:
+					readDir(rel)
+				case <-done:
+					return
+				}
+			}
+		})
+	}
+	workers.Wait()
+	if walkErr != nil {
+		return nil, fmt.Errorf("list files of %s: %w", s.dir, walkErr)
+	}
 	sortEntries(entries)
 	return entries, nil
 }
