@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
@@ -40,8 +42,9 @@ const cacheSize = 8 * cache.MiByte
 
 // Repo is an open Git repository.
 type Repo struct {
-	path  string
-	dotFS billy.Filesystem
+	path   string
+	prefix string
+	dotFS  billy.Filesystem
 
 	// mu guards main, which serves revision resolution and tree walks.
 	mu   sync.Mutex
@@ -79,8 +82,39 @@ func Open(path string) (*Repo, error) {
 	if !ok {
 		return nil, fmt.Errorf("open git repository %s: unexpected storage %T", path, r.Storer)
 	}
-	return &Repo{path: path, dotFS: st.Filesystem(), main: r}, nil
+	return &Repo{path: path, prefix: worktreePrefix(r, path), dotFS: st.Filesystem(), main: r}, nil
 }
+
+// worktreePrefix returns where path lies inside r's working tree, as a
+// slash path ("examples/acme"), or "" for the top of the tree (and for a
+// bare repository).
+func worktreePrefix(r *git.Repository, path string) string {
+	wt, err := r.Worktree()
+	if err != nil {
+		return ""
+	}
+	top, err := filepath.EvalSymlinks(wt.Filesystem.Root())
+	if err != nil {
+		return ""
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
+	}
+	rel, err := filepath.Rel(top, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Prefix returns the folder of the working tree that Open was given, as a
+// slash path relative to the top of the tree: "examples/acme" when the
+// access repo is a subdirectory of the Git repository, "" at the top.
+func (r *Repo) Prefix() string { return r.prefix }
 
 // Path returns the path the repository was opened with.
 func (r *Repo) Path() string { return r.path }

@@ -259,9 +259,20 @@ func (s *revSource) index(ctx context.Context) (map[string]gitrepo.File, error) 
 			s.err = err
 			return
 		}
+		// When the access repo is a folder of the Git repository, only
+		// that folder's files belong to it, named relative to the folder.
+		prefix := s.repo.Prefix()
+		if prefix != "" {
+			prefix += "/"
+		}
 		s.files = make(map[string]gitrepo.File, len(files))
 		for _, f := range files {
-			s.files[f.Path] = f
+			p, ok := strings.CutPrefix(f.Path, prefix)
+			if !ok {
+				continue
+			}
+			f.Path = p
+			s.files[p] = f
 		}
 	})
 	return s.files, s.err
