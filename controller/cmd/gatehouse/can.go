@@ -25,7 +25,7 @@ func newCanCmd() *cobra.Command {
 	var (
 		repo    repoFlags
 		explain bool
-		format  string
+		format  = formatFlag{allowed: []string{"text", "json"}}
 	)
 	cmd := &cobra.Command{
 		Use:     "can [--repo DIR] [--rev REV] [--explain] [--format text|json] PERSON ACTION KIND/NAME",
@@ -51,8 +51,8 @@ Exit status: 0 allowed, 1 denied, 2 could not answer.`,
   gatehouse can --repo examples/acme --format json eva view Document/D-background-checks`,
 		Args: canArgs("PERSON ACTION KIND/NAME", "gatehouse can alice view Test/T-1"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{code: exitCouldNotRun, err: fmt.Errorf("unknown --format %q; use text or json", format)}
+			if err := format.check(); err != nil {
+				return err
 			}
 			e, err := loadEngine(cmd, repo)
 			if err != nil {
@@ -62,7 +62,7 @@ Exit status: 0 allowed, 1 denied, 2 could not answer.`,
 			if err != nil {
 				return &exitError{code: exitCouldNotRun, err: err}
 			}
-			if format == "json" {
+			if format.value == "json" {
 				err = renderDecisionJSON(cmd.OutOrStdout(), d, explain)
 			} else {
 				err = renderDecisionText(cmd.OutOrStdout(), d, explain)
@@ -78,15 +78,14 @@ Exit status: 0 allowed, 1 denied, 2 could not answer.`,
 	}
 	repo.register(cmd)
 	cmd.Flags().BoolVar(&explain, "explain", false, "say why: the facts that grant the right, or why nothing does")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	format.register(cmd, "output format: text or json")
 	return cmd
 }
 
 func newWhoCanCmd() *cobra.Command {
 	var (
 		repo   repoFlags
-		format string
+		format = formatFlag{allowed: []string{"text", "json"}}
 	)
 	cmd := &cobra.Command{
 		Use:     "who-can [--repo DIR] [--rev REV] [--format text|json] ACTION KIND/NAME",
@@ -106,8 +105,8 @@ Exit status: 0 when someone may, 1 when nobody may, 2 could not answer.`,
   gatehouse who-can --format json view Document/D-background-checks`,
 		Args: canArgs("ACTION KIND/NAME", "gatehouse who-can approve-request System/github"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return &exitError{code: exitCouldNotRun, err: fmt.Errorf("unknown --format %q; use text or json", format)}
+			if err := format.check(); err != nil {
+				return err
 			}
 			e, err := loadEngine(cmd, repo)
 			if err != nil {
@@ -130,7 +129,7 @@ Exit status: 0 when someone may, 1 when nobody may, 2 could not answer.`,
 				}
 				list.People = append(list.People, whoCanPerson{Name: name, Role: role, Reasons: d.Reasons})
 			}
-			if format == "json" {
+			if format.value == "json" {
 				err = writeCanJSON(cmd.OutOrStdout(), list)
 			} else {
 				err = renderWhoCanText(cmd.OutOrStdout(), list)
@@ -145,8 +144,7 @@ Exit status: 0 when someone may, 1 when nobody may, 2 could not answer.`,
 		},
 	}
 	repo.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	format.register(cmd, "output format: text or json")
 	return cmd
 }
 

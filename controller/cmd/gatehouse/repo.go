@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -70,4 +72,34 @@ func noArgsButRepo(cmd *cobra.Command, args []string) error {
 	}
 	return &exitError{code: exitCouldNotRun, err: fmt.Errorf("%s takes no arguments; to check the access repo in %s, run: gatehouse %s --repo %s",
 		cmd.Name(), args[0], cmd.Name(), args[0])}
+}
+
+// formatFlag is the --format flag of a command: its value and the formats
+// the command can print.
+type formatFlag struct {
+	value   string
+	allowed []string
+}
+
+// register adds --format to cmd with its help and shell completion; the
+// first allowed format is the default.
+func (f *formatFlag) register(cmd *cobra.Command, help string) {
+	cmd.Flags().StringVar(&f.value, "format", f.allowed[0], help)
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(f.allowed, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// check rejects a format the command cannot print (exit 2).
+func (f *formatFlag) check() error {
+	if slices.Contains(f.allowed, f.value) {
+		return nil
+	}
+	return &exitError{code: exitCouldNotRun, err: fmt.Errorf("unknown --format %q; use %s", f.value, orWords(f.allowed))}
+}
+
+// orWords joins words as "a, b or c".
+func orWords(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

@@ -14,7 +14,7 @@ import (
 func newValidateCmd() *cobra.Command {
 	var (
 		repo   repoFlags
-		format string
+		format = formatFlag{allowed: []string{"text", "json", "github"}}
 		now    string
 	)
 	cmd := &cobra.Command{
@@ -40,10 +40,10 @@ errors, 2 when the repo could not be read at all.`,
   gatehouse validate --format github      # annotations in GitHub Actions`,
 		Args: noArgsButRepo,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			render, ok := findingRenderers[format]
-			if !ok {
-				return &exitError{code: exitCouldNotRun, err: fmt.Errorf("unknown --format %q; use text, json or github", format)}
+			if err := format.check(); err != nil {
+				return err
 			}
+			render := findingRenderers[format.value]
 			opts := validate.Options{}
 			if now != "" {
 				t, err := time.Parse(time.RFC3339, now)
@@ -68,10 +68,9 @@ errors, 2 when the repo could not be read at all.`,
 		},
 	}
 	repo.register(cmd)
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github (workflow annotations)")
+	format.register(cmd, "output format: text, json or github (workflow annotations)")
 	cmd.Flags().StringVar(&now, "now", "", "evaluate expiry as of this RFC 3339 time instead of the current time")
 	_ = cmd.Flags().MarkHidden("now")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "github"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
