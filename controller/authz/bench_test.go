@@ -1,7 +1,6 @@
 package authz
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -9,100 +8,14 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/controller/synth"
 )
 
-// largeOrg builds the large synthetic organisation of the performance
-// targets: 10,000 people, 500 teams, 1,000 systems and 40,000 compliance
-// objects, with the shape of a real one (most people employees, a few
-// staff owning and approving much, tests and documents mapped to one to
-// three controls, some restricted documents).
+// largeOrg is the large synthetic organisation of the performance
+// targets (controller/synth): 10,000 people, 500 teams, 1,000 systems,
+// 100,000 access requests and 40,000 compliance objects.
 func largeOrg() *model.Org {
-	rng := rand.New(rand.NewPCG(1, 2))
-	org := model.NewOrg()
-	org.Add(&model.Config{Kind: model.KindConfig, Name: "bigco"})
-	org.Add(&model.Role{Kind: model.KindRole, Name: "risk-manager", Inherits: "collaborator", Permissions: []string{"RiskScenario:*", "RiskTask:view"}})
-	org.Add(&model.Role{Kind: model.KindRole, Name: "auditor", Inherits: "view-only-admin", Permissions: []string{"export", "export-evidence", "download-results"}})
-
-	const people = 10_000
-	var staff []string
-	for i := range people {
-		p := &model.Person{Kind: model.KindPerson, Name: fmt.Sprintf("person-%05d", i)}
-		switch r := rng.IntN(100); {
-		case r < 65:
-		case r < 88:
-			p.Role = model.RoleCollaborator
-		case r < 94:
-			p.Role = model.RoleEditor
-		case r < 96:
-			p.Role = model.RoleViewOnlyAdmin
-		case r < 97:
-			p.Role = model.RoleAdmin
-		case r < 98:
-			p.Role = "risk-manager"
-		default:
-			p.Role = "auditor"
-		}
-		if rng.IntN(50) == 0 {
-			p.TrustRole = model.TrustCollaborator
-		}
-		if rng.IntN(50) == 0 {
-			p.Status = model.StatusOffboarded
-		}
-		if p.Role != "" && p.Active() {
-			staff = append(staff, p.Name)
-		}
-		org.Add(p)
-	}
-	pick := func() string { return staff[rng.IntN(len(staff))] }
-	picks := func(n int) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = pick()
-		}
-		return out
-	}
-	for i := range 500 {
-		org.Add(&model.Team{Kind: model.KindTeam, Name: fmt.Sprintf("team-%03d", i), Members: picks(5 + rng.IntN(30)), Admins: picks(1)})
-	}
-	for i := range 1000 {
-		team := fmt.Sprintf("team:team-%03d", rng.IntN(500))
-		org.Add(&model.System{Kind: model.KindSystem, Name: fmt.Sprintf("system-%04d", i),
-			Approvers: append(picks(2), team), Admins: []string{team}})
-	}
-	const controls, tests, documents, scenarios, tasks, reports, reviews = 4000, 12000, 8000, 4000, 8000, 2000, 2000
-	for i := range controls {
-		org.Add(&model.Control{Kind: model.KindControl, Name: fmt.Sprintf("C-%05d", i), Owner: pick()})
-	}
-	mapped := func() []string {
-		out := make([]string, 1+rng.IntN(3))
-		for i := range out {
-			out[i] = fmt.Sprintf("C-%05d", rng.IntN(controls))
-		}
-		return out
-	}
-	for i := range tests {
-		org.Add(&model.Test{Kind: model.KindTest, Name: fmt.Sprintf("T-%05d", i), Owner: pick(), Controls: mapped()})
-	}
-	for i := range documents {
-		org.Add(&model.Document{Kind: model.KindDocument, Name: fmt.Sprintf("D-%05d", i), Owner: pick(), Controls: mapped(), Restricted: rng.IntN(20) == 0})
-	}
-	for i := range scenarios {
-		org.Add(&model.RiskScenario{Kind: model.KindRiskScenario, Name: fmt.Sprintf("R-%05d", i), Owner: pick()})
-	}
-	for i := range tasks {
-		org.Add(&model.RiskTask{Kind: model.KindRiskTask, Name: fmt.Sprintf("RT-%05d", i), Owner: pick(), RiskScenario: fmt.Sprintf("R-%05d", rng.IntN(scenarios))})
-	}
-	for i := range reports {
-		org.Add(&model.Report{Kind: model.KindReport, Name: fmt.Sprintf("REP-%05d", i), Viewers: picks(3)})
-	}
-	for i := range reviews {
-		var systems []model.ReviewSystem
-		for j := range 5 {
-			systems = append(systems, model.ReviewSystem{System: fmt.Sprintf("system-%04d", (i*5+j)%1000), Reviewers: picks(2)})
-		}
-		org.Add(&model.AccessReview{Kind: model.KindAccessReview, Name: fmt.Sprintf("AR-%05d", i), Systems: systems})
-	}
-	return org
+	return synth.Generate(synth.Large, 1, synth.WithNow(time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)))
 }
 
 var large = sync.OnceValues(func() (*model.Org, *Engine) {
@@ -161,7 +74,8 @@ func TestLargeOrgAgreement(t *testing.T) {
 	if allowed < 2000 || allowed > 18000 {
 		t.Errorf("%d of 20000 questions allowed: the query mix is not realistic", allowed)
 	}
-	for _, sys := range []string{"System/system-0000", "System/system-0999"} {
+	org, _ := large()
+	for _, sys := range []string{"System/" + org.Systems[0].Name, "System/" + org.Systems[len(org.Systems)-1].Name} {
 		got, err := e.WhoCan("approve-request", sys)
 		if err != nil {
 			t.Fatal(err)
@@ -219,11 +133,15 @@ func BenchmarkExplain(b *testing.B) {
 }
 
 func BenchmarkWhoCanSystem(b *testing.B) {
-	_, e := large()
+	org, e := large()
+	systems := make([]string, len(org.Systems))
+	for i, s := range org.Systems {
+		systems[i] = "System/" + s.Name
+	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := e.WhoCan("approve-request", fmt.Sprintf("System/system-%04d", i%1000)); err != nil {
+		if _, err := e.WhoCan("approve-request", systems[i%len(systems)]); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -233,11 +151,15 @@ func BenchmarkWhoCanSystem(b *testing.B) {
 // BenchmarkWhoCanObject asks who may act on a test: every person is a
 // candidate, so this is the slow path of WhoCan.
 func BenchmarkWhoCanObject(b *testing.B) {
-	_, e := large()
+	org, e := large()
+	tests := make([]string, len(org.Tests))
+	for i, t := range org.Tests {
+		tests[i] = "Test/" + t.Name
+	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := e.WhoCan("reassign-owner", fmt.Sprintf("Test/T-%05d", i%12000)); err != nil {
+		if _, err := e.WhoCan("reassign-owner", tests[i%len(tests)]); err != nil {
 			b.Fatal(err)
 		}
 		i++
