@@ -134,32 +134,32 @@ func BenchmarkExplain(b *testing.B) {
 
 func BenchmarkWhoCanSystem(b *testing.B) {
 	org, e := large()
-	systems := make([]string, len(org.Systems))
-	for i, s := range org.Systems {
-		systems[i] = "System/" + s.Name
-	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := e.WhoCan("approve-request", systems[i%len(systems)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
+	benchWhoCan(b, e, "approve-request", refs(model.KindSystem, org.Systems))
 }
 
 // BenchmarkWhoCanObject asks who may act on a test: every person is a
 // candidate, so this is the slow path of WhoCan.
 func BenchmarkWhoCanObject(b *testing.B) {
 	org, e := large()
-	tests := make([]string, len(org.Tests))
-	for i, t := range org.Tests {
-		tests[i] = "Test/" + t.Name
+	benchWhoCan(b, e, "reassign-owner", refs(model.KindTest, org.Tests))
+}
+
+// refs names each document as Kind/name.
+func refs[T model.Doc](kind string, docs []T) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		_, name := d.KindName()
+		out[i] = kind + "/" + name
 	}
+	return out
+}
+
+// benchWhoCan asks who may do action on each object in turn.
+func benchWhoCan(b *testing.B, e *Engine, action string, objects []string) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := e.WhoCan("reassign-owner", tests[i%len(tests)]); err != nil {
+		if _, err := e.WhoCan(action, objects[i%len(objects)]); err != nil {
 			b.Fatal(err)
 		}
 		i++

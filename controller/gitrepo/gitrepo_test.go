@@ -119,19 +119,7 @@ func TestOpenNotARepo(t *testing.T) {
 
 func TestFilesAndReadBlob(t *testing.T) {
 	f := newFixture(t)
-	repo, err := gitrepo.Open(f.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = repo.Close() })
-	c, err := repo.Resolve("HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := repo.Files(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	repo, files := openHead(t, f.dir)
 	var got []string
 	for _, fl := range files {
 		got = append(got, fmt.Sprintf("%s link=%v", fl.Path, fl.IsSymlink()))
@@ -194,19 +182,7 @@ func TestConcurrentReads(t *testing.T) {
 		files[fmt.Sprintf("people/p%03d.yaml", i)] = gitrepotest.File{Data: []byte(fmt.Sprintf("kind: Person\nname: p%03d\n", i))}
 	}
 	gitrepotest.Commit(t, r, "people", files)
-	repo, err := gitrepo.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = repo.Close() })
-	c, err := repo.Resolve("HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, err := repo.Files(context.Background(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	repo, list := openHead(t, dir)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for w := range 8 {
@@ -229,4 +205,23 @@ func TestConcurrentReads(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// openHead opens the repository at dir and lists the files of HEAD.
+func openHead(t *testing.T, dir string) (*gitrepo.Repo, []gitrepo.File) {
+	t.Helper()
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = repo.Close() })
+	c, err := repo.Resolve("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := repo.Files(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo, files
 }
