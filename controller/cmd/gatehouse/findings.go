@@ -73,6 +73,9 @@ func summaryLine(r findingReport) string {
 	if len(counts) > 0 {
 		docs += " (" + strings.Join(counts, ", ") + ")"
 	}
+	if o.Len() == 0 {
+		docs += " (no gatehouse YAML found: is --repo the access repo's folder?)"
+	}
 	return fmt.Sprintf("%s: %s: %s", where, docs, result)
 }
 

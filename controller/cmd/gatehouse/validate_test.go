@@ -31,6 +31,7 @@ func TestValidateGolden(t *testing.T) {
 		{"bad-format", []string{"validate", "--repo", broken, "--format", "yaml"}},
 		{"bad-now", []string{"validate", "--repo", broken, "--now", "yesterday"}},
 		{"stray-argument", []string{"validate", broken}},
+		{"no-documents", []string{"validate", "--repo", "testdata/validate/broken/people/empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
