@@ -127,7 +127,13 @@ func (c *converter) value(n *yaml.Node) any {
 		}
 	}
 	c.depth++
-	defer func() { c.depth-- }()
+	v := c.node(n)
+	c.depth--
+	return v
+}
+
+// node converts n one level below value, which keeps count of the depth.
+func (c *converter) node(n *yaml.Node) any {
 	if c.depth > maxDepth {
 		c.fatal = true
 		c.fail(n, RuleYAMLTooDeep, "the document nests deeper than %d levels; format v1 needs no more than a few", maxDepth)
@@ -185,7 +191,7 @@ func (c *converter) mapping(n *yaml.Node) any {
 			c.fail(k, RuleInvalidKey, "a key must be a plain string, not a %s; quote it or restructure the mapping", kindName(k))
 			continue
 		}
-		switch t := k.ShortTag(); t {
+		switch t := scalarTag(k); t {
 		case "!!str":
 		case "!!merge":
 			c.fail(k, RuleUnsupportedTag, "merge keys (<<) are not supported; write the fields out")
@@ -228,7 +234,7 @@ func (c *converter) mapping(n *yaml.Node) any {
 }
 
 func (c *converter) scalar(n *yaml.Node) any {
-	switch t := n.ShortTag(); t {
+	switch t := scalarTag(n); t {
 	case "!!str", "!!timestamp":
 		// Timestamps stay text: the schema checks their format, and the
 		// model parses the one field that is a time.
@@ -258,6 +264,25 @@ func (c *converter) scalar(n *yaml.Node) any {
 		c.fail(n, RuleUnsupportedTag, "tag %s is not supported; format v1 holds plain strings, numbers, booleans, lists and mappings", t)
 		return nil
 	}
+}
+
+// scalarTag returns n.ShortTag() for a scalar, answering the common case
+// without the YAML resolver: an untagged scalar that is quoted, or plain
+// and starting with a character that can begin nothing but a string, is
+// a string. Every other scalar goes to the resolver. The set of such
+// characters mirrors go.yaml.in/yaml/v3's resolve table (digits, signs,
+// '.', '~' and the first letters of true, false, null, .inf and .nan
+// variants need resolving); TestScalarTagAgreesWithTheResolver checks it.
+func scalarTag(n *yaml.Node) string {
+	if n.Tag == "" && n.Kind == yaml.ScalarNode {
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			return "!!str"
+		}
+		if n.Value != "" && !strings.ContainsRune("+-0123456789.~yYnNtTfFoO<", rune(n.Value[0])) && n.Value[0] < 0x80 {
+			return "!!str"
+		}
+	}
+	return n.ShortTag()
 }
 
 func kindName(n *yaml.Node) string {
