@@ -148,26 +148,18 @@ func Load(ctx context.Context, src Source, opts Options) (*model.Org, model.Find
 	var findings model.Findings
 	for i, t := range tasks {
 		r := &results[i]
-		for _, p := range r.problems {
-			findings = append(findings, finding(t.path, p))
-		}
 		if t.policy {
+			for _, p := range r.problems {
+				findings = append(findings, finding(t.path, p))
+			}
 			if r.policy != nil {
 				org.Policies = append(org.Policies, model.PolicyFile{Path: t.path, Data: r.policy})
 			}
 			continue
 		}
-		requests := 0
-		for _, d := range r.docs {
-			m := d.Source()
-			if _, ok := d.(*model.AccessRequest); ok {
-				requests++
-				if requests > 1 {
-					findings = append(findings, finding(t.path, problem{pos: m.Pos, rule: RuleMultipleRequests,
-						message: "a file holds one AccessRequest (its path is the request's id); move this one to a file of its own"}))
-					continue
-				}
-			}
+		docs, fs := fileDocs(t.path, r)
+		findings = append(findings, fs...)
+		for _, d := range docs {
 			if prev := org.Add(d); prev != nil {
 				findings = append(findings, finding(t.path, duplicate(d, prev)))
 			}
@@ -177,6 +169,52 @@ func Load(ctx context.Context, src Source, opts Options) (*model.Org, model.Find
 	findings.Sort()
 	return org, findings, nil
 }
+
+// fileDocs returns the documents of one parsed file that may join an Org,
+// and the file's findings: its parse problems, and every AccessRequest
+// after the first (a request's id is its file's path).
+func fileDocs(path string, r *result) ([]model.Doc, model.Findings) {
+	var findings model.Findings
+	for _, p := range r.problems {
+		findings = append(findings, finding(path, p))
+	}
+	docs := make([]model.Doc, 0, len(r.docs))
+	requests := 0
+	for _, d := range r.docs {
+		if _, ok := d.(*model.AccessRequest); ok {
+			requests++
+			if requests > 1 {
+				findings = append(findings, finding(path, problem{pos: d.Source().Pos, rule: RuleMultipleRequests,
+					message: "a file holds one AccessRequest (its path is the request's id); move this one to a file of its own"}))
+				continue
+			}
+		}
+		docs = append(docs, d)
+	}
+	return docs, findings
+}
+
+// ParseFile reads the documents of one access-repo file, given its path
+// relative to the repo root and its content, with every check Load makes
+// on a single file (Load's cross-file checks, such as duplicate names, are
+// the caller's). A document with an error is left out. It serves callers
+// that read only the files a change touches.
+func ParseFile(path string, data []byte, opts Options) ([]model.Doc, model.Findings) {
+	opts = opts.withDefaults()
+	if int64(len(data)) > opts.MaxFileSize {
+		return nil, model.Findings{finding(path, tooLarge(int64(len(data)), opts.MaxFileSize))}
+	}
+	r := parseFile(path, data, opts, nil)
+	return fileDocs(path, &r)
+}
+
+// IsDocumentFile reports whether Load reads the file at p (a slash path
+// relative to the repo root) for documents: a .yaml or .yml file outside
+// dot-directories.
+func IsDocumentFile(p string) bool { return isYAML(p) && !hasDotComponent(p) }
+
+// IsPolicyFile reports whether p is one of the access repo's Rego policies.
+func IsPolicyFile(p string) bool { return isPolicy(p) && !hasDotComponent(p) }
 
 func duplicate(d, prev model.Doc) problem {
 	kind, name := d.KindName()
@@ -338,8 +376,7 @@ func (w *worker) process(ctx context.Context, src Source, opts Options, t *task)
 	}
 	data, err := src.ReadFile(ctx, t.readPath, opts.MaxFileSize, w.buf)
 	if tl, ok := errors.AsType[*TooLargeError](err); ok {
-		return result{problems: []problem{{rule: RuleFileTooLarge, message: fmt.Sprintf(
-			"file is %s, over the limit of %s; split it into smaller files", size(tl.Size), size(tl.Limit))}}}, nil
+		return result{problems: []problem{tooLarge(tl.Size, tl.Limit)}}, nil
 	}
 	if err != nil {
 		return result{}, err
@@ -351,6 +388,11 @@ func (w *worker) process(ctx context.Context, src Source, opts Options, t *task)
 		return result{policy: bytes.Clone(data)}, nil
 	}
 	return parseFile(t.path, data, opts, &w.fast), nil
+}
+
+func tooLarge(n, limit int64) problem {
+	return problem{rule: RuleFileTooLarge, message: fmt.Sprintf(
+		"file is %s, over the limit of %s; split it into smaller files", size(n), size(limit))}
 }
 
 func size(n int64) string {
