@@ -281,17 +281,7 @@ func TestWriteDirRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeSource(t, src)
-	loaded, findings, err := load.Load(context.Background(), src, load.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("loading the written repo: %s", f)
-	}
-	for _, d := range diffOrgs(t, org, loaded) {
-		t.Error(d)
-	}
+	checkRoundTrip(t, org, src)
 }
 
 func TestWriteGitRoundTrip(t *testing.T) {
@@ -317,17 +307,7 @@ func TestWriteGitRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeSource(t, src)
-	loaded, findings, err := load.Load(context.Background(), src, load.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Errorf("loading the commit: %s", f)
-	}
-	for _, d := range diffOrgs(t, org, loaded) {
-		t.Error(d)
-	}
+	checkRoundTrip(t, org, src)
 
 	// The same organisation and commit time give the same commit.
 	again, err := WriteGit(context.Background(), org, t.TempDir(), WithCommitTime(testNow))
@@ -547,5 +527,22 @@ func TestCached(t *testing.T) {
 		if strings.Contains(e.Name(), ".partial-") {
 			t.Errorf("left a partial folder behind: %s", e.Name())
 		}
+	}
+}
+
+// checkRoundTrip loads src and checks it holds exactly org, without
+// findings.
+func checkRoundTrip(t *testing.T, org *model.Org, src load.Source) {
+	t.Helper()
+	closeSource(t, src)
+	loaded, findings, err := load.Load(context.Background(), src, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Errorf("loading %s: %s", src.Name(), f)
+	}
+	for _, d := range diffOrgs(t, org, loaded) {
+		t.Error(d)
 	}
 }

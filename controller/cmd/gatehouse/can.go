@@ -51,10 +51,7 @@ Exit status: 0 allowed, 1 denied, 2 could not answer.`,
   gatehouse can --repo examples/acme --format json eva view Document/D-background-checks`,
 		Args: canArgs("PERSON ACTION KIND/NAME", "gatehouse can alice view Test/T-1"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := format.check(); err != nil {
-				return err
-			}
-			e, err := loadEngine(cmd, repo)
+			e, err := loadEngine(cmd, repo, format)
 			if err != nil {
 				return err
 			}
@@ -105,10 +102,7 @@ Exit status: 0 when someone may, 1 when nobody may, 2 could not answer.`,
   gatehouse who-can --format json view Document/D-background-checks`,
 		Args: canArgs("ACTION KIND/NAME", "gatehouse who-can approve-request System/github"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := format.check(); err != nil {
-				return err
-			}
-			e, err := loadEngine(cmd, repo)
+			e, err := loadEngine(cmd, repo, format)
 			if err != nil {
 				return err
 			}
@@ -161,7 +155,12 @@ func canArgs(usage, example string) cobra.PositionalArgs {
 }
 
 // loadEngine loads the access repo and builds its permission engine.
-func loadEngine(cmd *cobra.Command, repo repoFlags) (*authz.Engine, error) {
+// loadEngine checks the --format, loads the access repo and builds the
+// permission engine over it.
+func loadEngine(cmd *cobra.Command, repo repoFlags, format formatFlag) (*authz.Engine, error) {
+	if err := format.check(); err != nil {
+		return nil, err
+	}
 	org, err := loadOrg(cmd, repo.dir, repo.rev)
 	if err != nil {
 		return nil, err
