@@ -7,7 +7,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gatehouse-dev/gatehouse/controller/load"
-	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
 
 // Bases loads the access repo at base commits, once per commit: every
@@ -25,10 +24,9 @@ type Bases struct {
 }
 
 type baseEntry struct {
-	once     sync.Once
-	org      *model.Org
-	findings model.Findings
-	err      error
+	once sync.Once
+	base *Base
+	err  error
 }
 
 // NewBases returns a cache of the access repo at repoDir (a Git checkout,
@@ -37,10 +35,10 @@ func NewBases(repoDir string, size int) *Bases {
 	return &Bases{repoDir: repoDir, max: max(size, 1), byRev: map[plumbing.Hash]*baseEntry{}}
 }
 
-// Load returns the access repo at commit, loading it on first use. The
-// Org and findings are shared: callers must not modify them. A failed
-// load is not kept, so a later call tries again.
-func (b *Bases) Load(ctx context.Context, commit plumbing.Hash) (*model.Org, model.Findings, error) {
+// Load returns the access repo at commit prepared for deciding (NewBase),
+// loading it on first use. The Base is shared: callers must not modify
+// its Org. A failed load is not kept, so a later call tries again.
+func (b *Bases) Load(ctx context.Context, commit plumbing.Hash) (*Base, error) {
 	b.mu.Lock()
 	e, ok := b.byRev[commit]
 	if !ok {
@@ -56,7 +54,12 @@ func (b *Bases) Load(ctx context.Context, commit plumbing.Hash) (*model.Org, mod
 			e.err = err
 			return
 		}
-		e.org, e.findings, e.err = load.Load(ctx, src, load.Options{})
+		org, findings, err := load.Load(ctx, src, load.Options{})
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.base, e.err = NewBase(ctx, org, findings)
 	})
 	if e.err != nil {
 		b.mu.Lock()
@@ -66,7 +69,7 @@ func (b *Bases) Load(ctx context.Context, commit plumbing.Hash) (*model.Org, mod
 		}
 		b.mu.Unlock()
 	}
-	return e.org, e.findings, e.err
+	return e.base, e.err
 }
 
 // touch marks commit as the most recently used and evicts the least

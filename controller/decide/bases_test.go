@@ -23,11 +23,12 @@ func TestBasesLoadEachCommitOnceAndEvictTheOldest(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range orgs {
 		wg.Go(func() {
-			org, _, err := bases.Load(ctx, c1)
+			b, err := bases.Load(ctx, c1)
 			if err != nil {
 				t.Error(err)
+				return
 			}
-			orgs[i] = org
+			orgs[i] = b.Org
 		})
 	}
 	wg.Wait()
@@ -36,21 +37,21 @@ func TestBasesLoadEachCommitOnceAndEvictTheOldest(t *testing.T) {
 			t.Fatalf("concurrent loads of one commit returned different or wrong Orgs")
 		}
 	}
-	two, _, err := bases.Load(ctx, c2)
-	if err != nil || two.PersonByName["b"] == nil || two == orgs[0] {
+	two, err := bases.Load(ctx, c2)
+	if err != nil || two.Org.PersonByName["b"] == nil || two.Org == orgs[0] {
 		t.Fatalf("second commit: %v", err)
 	}
-	if again, _, _ := bases.Load(ctx, c1); again != orgs[0] {
+	if again, _ := bases.Load(ctx, c1); again.Org != orgs[0] {
 		t.Error("a cached commit was loaded again")
 	}
 	// c2 is now the least recently used; a third commit evicts it.
-	if _, _, err := bases.Load(ctx, c3); err != nil {
+	if _, err := bases.Load(ctx, c3); err != nil {
 		t.Fatal(err)
 	}
-	if again, _, _ := bases.Load(ctx, c1); again != orgs[0] {
+	if again, _ := bases.Load(ctx, c1); again.Org != orgs[0] {
 		t.Error("the most recently used commit was evicted")
 	}
-	if again, _, _ := bases.Load(ctx, c2); again == two {
+	if again, _ := bases.Load(ctx, c2); again == two {
 		t.Error("the least recently used commit was kept beyond the size")
 	}
 }
@@ -62,10 +63,10 @@ func TestBasesDoNotKeepFailures(t *testing.T) {
 	bases := NewBases(dir, 4)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, _, err := bases.Load(ctx, c); err == nil {
+	if _, err := bases.Load(ctx, c); err == nil {
 		t.Fatal("a load with a cancelled context succeeded")
 	}
-	if org, _, err := bases.Load(context.Background(), c); err != nil || org.PersonByName["a"] == nil {
+	if b, err := bases.Load(context.Background(), c); err != nil || b.Org.PersonByName["a"] == nil {
 		t.Errorf("a failed load was kept: %v", err)
 	}
 }

@@ -44,6 +44,8 @@ type Change struct {
 	// Fields lists the top-level fields whose values differ, sorted, for a
 	// modify.
 	Fields []string `json:"fields,omitempty"`
+	// Policy is a policy file's content at the head (nil for a remove).
+	Policy []byte `json:"-"`
 }
 
 // ErrSymlinkChange reports a pull request that adds or changes a symbolic
@@ -98,15 +100,15 @@ func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit
 		if c.To.IsSymlink() {
 			return nil, nil, fmt.Errorf("%s: %w", to, ErrSymlinkChange)
 		}
-		if load.IsPolicyFile(to) {
+		data, size, err := repo.ReadBlob(c.To.Hash, load.DefaultMaxFileSize)
+		if err == nil && load.IsPolicyFile(to) {
 			op := OpAdd
 			if fromOK && from == to {
 				op = OpModify
 			}
-			policies = append(policies, Change{ID: to, Op: op, Kind: KindPolicy, Path: to})
+			policies = append(policies, Change{ID: to, Op: op, Kind: KindPolicy, Path: to, Policy: data})
 			continue
 		}
-		data, size, err := repo.ReadBlob(c.To.Hash, load.DefaultMaxFileSize)
 		if errors.Is(err, gitrepo.ErrTooLarge) {
 			findings = append(findings, model.Finding{Severity: model.SeverityError, File: to, Rule: load.RuleFileTooLarge,
 				Message: fmt.Sprintf("file is %d bytes, over the limit of %d; split it into smaller files", size, load.DefaultMaxFileSize)})

@@ -46,6 +46,37 @@ func Org(org *model.Org, opts Options) model.Findings {
 	return c.out
 }
 
+// RequestChecker checks access requests against an organisation without
+// checking the organisation itself: how gatehouse judges the requests a
+// pull request adds or changes against its base commit, at a cost
+// proportional to the requests. Build one per organisation and reuse it;
+// it is safe for concurrent use.
+type RequestChecker struct {
+	base *checker
+}
+
+// NewRequestChecker prepares checks of requests against org.
+func NewRequestChecker(org *model.Org) *RequestChecker {
+	return &RequestChecker{base: newChecker(org, time.Time{})}
+}
+
+// Check returns the findings of the request rules (unknown-person,
+// missing-justification, unknown-level, expired, ...) on reqs, sorted. The
+// requests need not belong to the organisation: findings point at each
+// request's own document, not at its fields.
+func (rc *RequestChecker) Check(reqs []*model.AccessRequest, opts Options) model.Findings {
+	c := *rc.base
+	c.now, c.out, c.suggestions, c.noLocate = opts.Now, nil, nil, true
+	if c.now.IsZero() {
+		c.now = time.Now()
+	}
+	for _, r := range reqs {
+		c.checkRequest(r)
+	}
+	c.out.Sort()
+	return c.out
+}
+
 // Role ranks: employee is 0, collaborator 1 and so on up to admin, in the
 // order of model.BuiltinRoles; rankUnknown marks a role gatehouse does not
 // know, already reported as unknown-role, so no other rule piles on.
@@ -83,6 +114,9 @@ type checker struct {
 	// scans over large name sets so a repo full of typos stays linear.
 	suggestions   map[string]string
 	suggestBudget int
+	// noLocate keeps findings at the document's own position, for
+	// documents that are not in org's files.
+	noLocate bool
 }
 
 // teamInfo is a team expanded once per run.
@@ -168,7 +202,7 @@ func (c *checker) canAct(i int32) bool {
 // document's own position.
 func (c *checker) report(doc *model.Meta, at path, rule, format string, args ...any) {
 	pos := doc.Pos
-	if c.org.Locator != nil {
+	if c.org.Locator != nil && !c.noLocate {
 		pos = c.org.Locator.Locate(doc.File, doc.Index, at.String())
 	}
 	c.out = append(c.out, model.Finding{

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/spf13/cobra"
 
 	"github.com/gatehouse-dev/gatehouse/controller/load"
@@ -15,7 +12,7 @@ func newValidateCmd() *cobra.Command {
 	var (
 		repo   repoFlags
 		format = formatFlag{allowed: []string{"text", "json", "github"}}
-		now    string
+		now    nowFlag
 	)
 	cmd := &cobra.Command{
 		Use:     "validate [--repo DIR] [--rev REV] [--format text|json|github]",
@@ -44,14 +41,11 @@ errors, 2 when the repo could not be read at all.`,
 				return err
 			}
 			render := findingRenderers[format.value]
-			opts := validate.Options{}
-			if now != "" {
-				t, err := time.Parse(time.RFC3339, now)
-				if err != nil {
-					return &exitError{code: exitCouldNotRun, err: fmt.Errorf("--now %q: use an RFC 3339 time such as 2026-11-23T00:00:00Z", now)}
-				}
-				opts.Now = t
+			t, err := now.time()
+			if err != nil {
+				return err
 			}
+			opts := validate.Options{Now: t}
 			org, findings, err := load.Open(cmd.Context(), repo.dir, repo.rev)
 			if err != nil {
 				return &exitError{code: exitCouldNotRun, err: err}
@@ -69,8 +63,7 @@ errors, 2 when the repo could not be read at all.`,
 	}
 	repo.register(cmd)
 	format.register(cmd, "output format: text, json or github (workflow annotations)")
-	cmd.Flags().StringVar(&now, "now", "", "evaluate expiry as of this RFC 3339 time instead of the current time")
-	_ = cmd.Flags().MarkHidden("now")
+	now.register(cmd, "evaluate expiry as of this RFC 3339 time instead of the current time")
 	return cmd
 }
 
