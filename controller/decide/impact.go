@@ -84,7 +84,8 @@ func outcomes(ctx context.Context, set *policySet, input ast.Value, now time.Tim
 		if r.Source == SourceBuiltin && waived[[2]string{r.Change, r.Rule}] {
 			continue
 		}
-		parts[r.Change] = append(parts[r.Change], fmt.Sprintf("%s: %d of %s", r.Rule, r.Count, strings.Join(r.Eligible, ", ")))
+		eligible := slices.Sorted(slices.Values(r.Eligible))
+		parts[r.Change] = append(parts[r.Change], fmt.Sprintf("%s: %d of %s", r.Rule, r.Count, strings.Join(slices.Compact(eligible), ", ")))
 	}
 	for _, v := range d.violations {
 		parts[v.Change] = append(parts[v.Change], "denied by "+v.Rule)

@@ -276,7 +276,7 @@ func (p *Plan) addFindings(findings model.Findings, changes []Change) {
 		switch {
 		case f.Severity == model.SeverityError:
 			p.Violations = append(p.Violations, Violation{Change: change, Rule: f.Rule, Message: f.Message, Source: SourceBuiltin})
-		case f.Rule == "expired" && requestFiles[f.File]:
+		case f.Rule == validate.RuleExpiredRequest && requestFiles[f.File]:
 			p.Violations = append(p.Violations, Violation{Change: change, Rule: RuleExpiresPast, Source: SourceBuiltin,
 				Message: "expires has already passed: set a later expires, or drop the change"})
 		default:

@@ -49,7 +49,7 @@ const (
 	ruleFreeform         = "freeform-not-allowed"
 	ruleMissingExpiry    = "missing-expiry"
 	ruleExpiresTooLong   = "expires-too-long"
-	ruleExpired          = "expired-request"
+	ruleExpired          = RuleExpiredRequest
 	ruleOffRequester     = "offboarded-requester"
 	ruleShadowsBuiltin   = "role-shadows-builtin"
 	ruleRolePermission   = "role-permission"
@@ -130,3 +130,9 @@ var severity = func() map[string]string {
 // a one-line description, for documentation and `gatehouse validate
 // --rules`.
 func Rules() []Rule { return append([]Rule(nil), rules...) }
+
+// RuleExpiredRequest is the rule of an access request whose expires has
+// passed: a warning on the default branch (time passing must not turn it
+// red), which gatehouse plan makes a violation for a request a pull
+// request adds or changes.
+const RuleExpiredRequest = "expired-request"
