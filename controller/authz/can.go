@@ -7,18 +7,33 @@ import (
 )
 
 // objRef is a resolved object: a kind, the object's index among the
-// documents of its kind and, for a system within an access review, the
-// system's index within the review (-1 otherwise).
+// documents of its kind (anyObject for "Kind/*") and, for a system within
+// an access review, the system's index within the review (-1 otherwise).
 type objRef struct {
 	k   kind
 	idx int32
 	sub int32
 }
 
+// anyObject is the idx of "Kind/*": any object of the kind, one that no
+// one holds an object-level role on yet, such as a document a pull
+// request adds.
+const anyObject int32 = -1
+
+// anyName is the name part of "Kind/*". No document can be named so: the
+// schemas' name patterns start with a letter or a digit.
+const anyName = "*"
+
+// isAny reports whether o is "Kind/*".
+func (o objRef) isAny() bool { return o.idx == anyObject }
+
 // Can reports whether person may do action on object ("Kind/name", kind
 // in any case: "Test/T-1", "riskscenario/R-1", "AccessReview/q1/github"
-// for one system within an access review). Unknown names are a "no"; use
-// Check to tell them apart. Can does not allocate.
+// for one system within an access review, "Control/*" for any Control).
+// On "Kind/*" only grants that do not depend on a particular object
+// count: the org-level role and its permissions, trust roles and what
+// every active person may do. Unknown names are a "no"; use Check to tell
+// them apart. Can does not allocate.
 func (e *Engine) Can(person, action, object string) bool {
 	p, ok := e.personByName[person]
 	if !ok {
@@ -58,7 +73,7 @@ func (e *Engine) can(p int32, bit uint8, o objRef) bool {
 	r := &e.roles[pp.role]
 
 	keep, orgMask := ^uint32(0), r.mask[o.k]
-	restricted := kt.restrictable && ob.restricted[o.idx]
+	restricted := kt.restrictable && !o.isAny() && ob.restricted[o.idx]
 	if restricted {
 		keep, orgMask = kt.restrictedKeep, r.restricted
 	}
@@ -73,6 +88,10 @@ func (e *Engine) can(p int32, bit uint8, o objRef) bool {
 	}
 	if kt.by[hAnyActive]&m != 0 && keep&(1<<hAnyActive) != 0 {
 		return true
+	}
+	if o.isAny() {
+		// Everything below is held on a particular object.
+		return false
 	}
 	if kt.by[hSelf]&m != 0 && o.k == kPerson && o.idx == p {
 		return true
@@ -103,6 +122,9 @@ func (e *Engine) can(p int32, bit uint8, o objRef) bool {
 // holdsObjectRole reports whether p holds the object-level role of o's
 // kind on o itself (ignoring whether p's org role allows object roles).
 func (e *Engine) holdsObjectRole(p int32, o objRef) bool {
+	if o.isAny() {
+		return false
+	}
 	ob := &e.obj[o.k]
 	switch {
 	case ob.owner != nil:
@@ -120,7 +142,7 @@ func has(sorted []int32, p int32) bool {
 	return ok
 }
 
-// lookupObject resolves "Kind/name" without allocating.
+// lookupObject resolves "Kind/name" and "Kind/*" without allocating.
 func (e *Engine) lookupObject(ref string) (objRef, bool) {
 	kindPart, name, ok := strings.Cut(ref, "/")
 	if !ok {
@@ -129,6 +151,9 @@ func (e *Engine) lookupObject(ref string) (objRef, bool) {
 	k, ok := kindOf(kindPart)
 	if !ok {
 		return objRef{}, false
+	}
+	if name == anyName {
+		return objRef{k: k, idx: anyObject, sub: -1}, true
 	}
 	sub := int32(-1)
 	var system string
@@ -192,7 +217,7 @@ func (e *Engine) resolveObject(ref string) (objRef, error) {
 	}
 	kindPart, name, ok := strings.Cut(ref, "/")
 	if !ok {
-		return objRef{}, unknown(fmt.Sprintf("object %q must be written Kind/name, e.g. Test/T-1 or System/github", ref), "")
+		return objRef{}, unknown(fmt.Sprintf("object %q must be written Kind/name or Kind/* (any object of the kind), e.g. Test/T-1, System/github or Control/*", ref), "")
 	}
 	k, ok := kindOf(kindPart)
 	if !ok {
@@ -206,6 +231,9 @@ func (e *Engine) resolveObject(ref string) (objRef, error) {
 	ob := &e.obj[k]
 	if k == kAccessReview {
 		review, system, sub := strings.Cut(name, "/")
+		if review == anyName && sub {
+			return objRef{}, unknown(fmt.Sprintf("%s/* is any access review as a whole, with no systems of its own: a system within one is %s/<review>/<system>", k, k), "")
+		}
 		if idx, found := ob.byName[review]; found && sub {
 			systems := ob.reviews[idx].systems
 			return objRef{}, unknown(fmt.Sprintf("AccessReview %s does not review system %q", review, system),
@@ -213,8 +241,11 @@ func (e *Engine) resolveObject(ref string) (objRef, error) {
 		}
 		name = review
 	}
+	if strings.Contains(name, anyName) {
+		return objRef{}, unknown(fmt.Sprintf("no %s is called %q: names have no wildcards; %s/* alone stands for any %s", k, name, k, k), "")
+	}
 	if len(ob.names) == 0 {
-		return objRef{}, unknown(fmt.Sprintf("no %s is called %q: the repo has no %s documents", k, name, k), "")
+		return objRef{}, unknown(fmt.Sprintf("no %s is called %q: the repo has no %s documents (%s/* asks about any %s)", k, name, k, k, k), "")
 	}
 	return objRef{}, unknown(fmt.Sprintf("no %s is called %q", k, name), fmt.Sprintf("%s/%s", k, closest(name, ob.names)))
 }

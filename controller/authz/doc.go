@@ -59,10 +59,30 @@
 //	people, err := e.WhoCan("approve-request", "System/github")
 //
 // Objects are written "Kind/name" with the kind in any case; a system
-// within an access review is "AccessReview/<review>/<system>". Can treats
+// within an access review is "AccessReview/<review>/<system>", and
+// "AccessReview/<review>" alone carries org-level rights only. Can treats
 // unknown names as "no"; Check, Explain and WhoCan return a *NameError
 // (errors.Is ErrUnknownPerson, ErrUnknownAction, ErrUnknownObject) that
 // suggests the closest valid name.
+//
+// # Any object of a kind
+//
+// "Kind/*" (Control/*, System/*, Person/*, AccessReview/*) is any object
+// of the kind, one that no one holds an object-level role on yet: the
+// document a pull request adds, which the base commit does not have. Only
+// rights that do not depend on a particular object count there: the
+// org-level role with a custom Role's permissions, trust roles on Config,
+// and what every active person may do (request-access on System/*).
+// Owners, reviewers and viewers, a parent's owner, a System's approvers
+// and admins, and self (complete-personal-tasks) never do, and Document/*
+// is taken as not restricted. So the decision engine asks
+//
+//	people, err := e.WhoCan("delete", "Control/*")       // editors and admins
+//	people, err = e.WhoCan("approve-request", "System/*") // nobody: no lists yet
+//
+// and Explain says the answer comes from org-level rights. No document
+// can be named "*" (the schemas' name patterns start with a letter or a
+// digit), and "*" stands alone: "Test/T-*" is an unknown name.
 //
 // RegoOptions registers gatehouse.can and gatehouse.who_can with OPA, so
 // policies call the engine; an error inside them halts the evaluation.

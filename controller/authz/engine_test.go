@@ -33,12 +33,22 @@ func allObjects(e *Engine) []string {
 	return refs
 }
 
-// TestExplainAgreesWithCan asks every question the fixture allows and
-// checks that Explain, Check and Can give one answer, with reasons.
+// anyObjects lists "Kind/*" for every kind.
+func anyObjects() []string {
+	var refs []string
+	for _, k := range Kinds() {
+		refs = append(refs, k+"/*")
+	}
+	return refs
+}
+
+// TestExplainAgreesWithCan asks every question the fixture allows, on
+// every object and on any object of each kind, and checks that Explain,
+// Check and Can give one answer, with reasons.
 func TestExplainAgreesWithCan(t *testing.T) {
 	e := newFixtureEngine(t)
 	n := 0
-	for _, obj := range allObjects(e) {
+	for _, obj := range append(allObjects(e), anyObjects()...) {
 		kindName, _, _ := strings.Cut(obj, "/")
 		for _, a := range Actions(kindName) {
 			for _, p := range e.personNames {
@@ -67,10 +77,10 @@ func TestExplainAgreesWithCan(t *testing.T) {
 }
 
 // TestWhoCanAgreesWithCan checks WhoCan against Can for every action on
-// every object.
+// every object and on any object of each kind.
 func TestWhoCanAgreesWithCan(t *testing.T) {
 	e := newFixtureEngine(t)
-	for _, obj := range allObjects(e) {
+	for _, obj := range append(allObjects(e), anyObjects()...) {
 		kindName, _, _ := strings.Cut(obj, "/")
 		for _, a := range Actions(kindName) {
 			got, err := e.WhoCan(a, obj)
@@ -148,6 +158,13 @@ func TestExplainGolden(t *testing.T) {
 		{"hana", "approve-answers", "Config/acme"},
 		{"emil", "complete-personal-tasks", "Person/emil"},
 	}
+	golden(t, "explain.golden", explainTranscript(t, e, questions))
+}
+
+// explainTranscript asks Explain each question and writes the answers and
+// their reasons, for a golden file.
+func explainTranscript(t *testing.T, e *Engine, questions [][3]string) string {
+	t.Helper()
 	var b strings.Builder
 	for _, q := range questions {
 		d, err := e.Explain(q[0], q[1], q[2])
@@ -163,7 +180,7 @@ func TestExplainGolden(t *testing.T) {
 			fmt.Fprintf(&b, "  %s\n", r)
 		}
 	}
-	golden(t, "explain.golden", b.String())
+	return b.String()
 }
 
 func golden(t *testing.T, name, got string) {
@@ -203,6 +220,13 @@ func TestUnknownNames(t *testing.T) {
 		{"no kind", "tess", "view", "T-1", ErrUnknownObject, "", "must be written Kind/name"},
 		{"access request", "tess", "view", "AccessRequest/access/x.yaml", ErrUnknownObject, "", "ask about its system"},
 		{"review system typo", "rev", "view", "AccessReview/Q1/githb", ErrUnknownObject, "AccessReview/Q1/github", "does not review system"},
+		{"kind typo on any object", "ada", "view", "Tset/*", ErrUnknownObject, "Test/*", `unknown kind "Tset"`},
+		{"action of another kind on any object", "ada", "approve-request", "Control/*", ErrUnknownAction, "", `unknown action "approve-request" for a Control`},
+		{"wildcard inside a name", "ada", "view", "Test/T-*", ErrUnknownObject, "", "names have no wildcards; Test/* alone stands for any Test"},
+		{"any review with a system", "ada", "view", "AccessReview/*/github", ErrUnknownObject, "", "AccessReview/* is any access review as a whole"},
+		{"any system of a review", "ada", "view", "AccessReview/Q1/*", ErrUnknownObject, "", `does not review system "*"`},
+		{"any access request", "ada", "view", "AccessRequest/*", ErrUnknownObject, "", "ask about its system"},
+		{"no kind names the form", "tess", "view", "*", ErrUnknownObject, "", "Kind/* (any object of the kind)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -352,6 +376,17 @@ func TestEmptyOrg(t *testing.T) {
 	if _, err := e.WhoCan("configure", "Config/acme"); !errors.Is(err, ErrUnknownObject) {
 		t.Errorf("WhoCan on an org without Config: %v", err)
 	}
+	if _, err := e.WhoCan("view", "Control/C-1"); err == nil || !strings.Contains(err.Error(), "Control/* asks about any Control") {
+		t.Errorf("WhoCan on a kind the org has none of: %v, want it to point at Control/*", err)
+	}
+	// Kind/* names a new object, so it resolves even when the base commit
+	// has none of the kind.
+	for _, obj := range anyObjects() {
+		got, err := e.WhoCan(Actions(strings.TrimSuffix(obj, "/*"))[0], obj)
+		if err != nil || got != nil {
+			t.Errorf("WhoCan(%s) on an org without people = %v, %v; want nobody, no error", obj, got, err)
+		}
+	}
 }
 
 func TestCanDoesNotAllocate(t *testing.T) {
@@ -362,6 +397,8 @@ func TestCanDoesNotAllocate(t *testing.T) {
 		{"rev", "complete-review", "accessreview/Q1/github"},
 		{"pete", "approve-request", "System/github"},
 		{"nobody", "view", "Test/T-1"},
+		{"eddie", "delete", "control/*"},
+		{"pete", "approve-request", "System/*"},
 	}
 	for _, q := range questions {
 		if n := testing.AllocsPerRun(100, func() { e.Can(q[0], q[1], q[2]) }); n != 0 {

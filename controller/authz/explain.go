@@ -60,13 +60,15 @@ func (e *Engine) explain(p int32, bit uint8, o objRef) Decision {
 		d.Reasons = []string{fmt.Sprintf("%s is offboarded: offboarded people can do nothing", x.name)}
 		return d
 	}
-	restricted := kt.restrictable && e.obj[o.k].restricted[o.idx]
+	restricted := kt.restrictable && !o.isAny() && e.obj[o.k].restricted[o.idx]
 	x.orgRole(restricted)
 	x.trustRole(restricted)
 	x.everyone()
-	x.systemLists()
-	x.objectRole(restricted)
-	x.parentOwner(restricted)
+	if !o.isAny() {
+		x.systemLists()
+		x.objectRole(restricted)
+		x.parentOwner(restricted)
+	}
 	d.Allowed = len(x.yes) > 0
 	if d.Allowed {
 		d.Reasons = x.yes
@@ -76,11 +78,42 @@ func (e *Engine) explain(p int32, bit uint8, o objRef) Decision {
 			d.Reasons = []string{fmt.Sprintf("nothing grants %s on %s", x.action, x.obj)}
 		}
 	}
+	if o.isAny() {
+		d.Reasons = append(d.Reasons, anyObjectNote(o.k))
+	}
 	return d
+}
+
+// anyObjectNote says why only org-level rights decide on "Kind/*": it is
+// no object in particular, so no object-level fact holds on it.
+func anyObjectNote(k kind) string {
+	kt := &tables.kinds[k]
+	what := ""
+	switch {
+	case k == kSystem:
+		what = ", one with no approvers or admins yet"
+	case k == kPerson:
+		what = ", no one in particular"
+	case kt.objectRole == "owner" && kt.hasParent:
+		what = fmt.Sprintf(", one that no one owns and no %s passes rights to yet", kt.parent)
+	case kt.objectRole == "owner":
+		what = ", one no one owns yet"
+	case k == kAccessReview:
+		what = ", one whose systems no one reviews yet"
+	case kt.objectRole != "":
+		what = fmt.Sprintf(", one no one is a %s of yet", kt.objectRole)
+	}
+	if kt.restrictable {
+		what += ", taken as not restricted"
+	}
+	return fmt.Sprintf("only org-level rights count: %s/%s is any %s%s", k, anyName, k, what)
 }
 
 // objectName spells a resolved object.
 func (e *Engine) objectName(o objRef) string {
+	if o.isAny() {
+		return fmt.Sprintf("%s/%s", o.k, anyName)
+	}
 	ob := &e.obj[o.k]
 	if o.sub >= 0 {
 		return fmt.Sprintf("%s/%s/%s", o.k, ob.names[o.idx], ob.reviews[o.idx].systems[o.sub])
@@ -167,16 +200,19 @@ func (x *explainer) everyone() {
 		x.grant("%s is active: every active person may %s on %s", x.name, x.action, x.o.k.a())
 	}
 	if x.kt.by[hSelf]&x.m != 0 {
-		if x.o.k == kPerson && x.o.idx == x.p {
+		switch {
+		case x.o.isAny():
+			x.deny("%s is each person's own, on their own Person/<name>", x.action)
+		case x.o.k == kPerson && x.o.idx == x.p:
 			x.grant("%s is %s: everyone may %s for themselves", x.name, x.obj, x.action)
-		} else {
+		default:
 			x.deny("%s is not %s: only that person may %s", x.name, x.obj, x.action)
 		}
 	}
 }
 
 func (x *explainer) systemLists() {
-	if x.o.k != kSystem {
+	if x.o.k != kSystem || x.o.isAny() {
 		return
 	}
 	sys := x.e.org.Systems[x.o.idx]
@@ -253,7 +289,7 @@ func (x *explainer) objectRoleOn() string {
 }
 
 func (x *explainer) objectRole(restricted bool) {
-	if x.kt.objectRole == "" {
+	if x.kt.objectRole == "" || x.o.isAny() {
 		return
 	}
 	if x.o.k == kAccessReview && x.o.sub < 0 {
@@ -286,13 +322,14 @@ func (e *Engine) objectRoleHolders(o objRef) string {
 	kt := &tables.kinds[o.k]
 	var ids []int32
 	switch {
+	case o.isAny():
 	case ob.owner != nil:
 		if ob.owner[o.idx] >= 0 {
 			ids = []int32{ob.owner[o.idx]}
 		}
 	case o.k == kReport:
 		ids = ob.viewers[o.idx]
-	case o.k == kAccessReview:
+	case o.k == kAccessReview && o.sub >= 0:
 		ids = ob.reviews[o.idx].reviewers[o.sub]
 	}
 	if len(ids) == 0 {
@@ -310,7 +347,7 @@ func (e *Engine) objectRoleHolders(o objRef) string {
 }
 
 func (x *explainer) parentOwner(restricted bool) {
-	if !x.kt.hasParent {
+	if !x.kt.hasParent || x.o.isAny() {
 		return
 	}
 	inheritable := x.kt.by[hObjectRole] | x.kt.parentExtra

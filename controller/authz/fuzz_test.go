@@ -19,6 +19,14 @@ func FuzzCheck(f *testing.F) {
 		{"ada", "configure", "/"},
 		{"ada", "configure", "Config/acme/x"},
 		{"emil", "complete-personal-tasks", "person/emil"},
+		{"eddie", "delete", "Control/*"},
+		{"rev", "complete-review", "AccessReview/*"},
+		{"rev", "complete-review", "AccessReview/*/github"},
+		{"rev", "complete-review", "AccessReview/Q1/*"},
+		{"pete", "approve-request", "system/*"},
+		{"emil", "complete-personal-tasks", "Person/*"},
+		{"sara", "view", "Document/*"},
+		{"ada", "view", "Test/T-*"},
 	}
 	for _, s := range seeds {
 		f.Add(s[0], s[1], s[2])

@@ -21,7 +21,9 @@ const (
 //	gatehouse.can(person, action, object)  -> boolean
 //	gatehouse.who_can(action, object)      -> array of person names, sorted
 //
-// Arguments are strings, objects written "Kind/name". An unknown person,
+// Arguments are strings, objects written "Kind/name", or "Kind/*" for any
+// object of the kind (a document a pull request adds: org-level rights
+// only, see the package doc). An unknown person,
 // action or object, or an argument that is not a string, halts the
 // evaluation with an error: a policy cannot mistake a typo for "no" and
 // carry on (fail closed, S5).
@@ -29,7 +31,7 @@ func (e *Engine) RegoOptions() []func(*rego.Rego) {
 	return []func(*rego.Rego){
 		rego.Function3(&rego.Function{
 			Name:        RegoCan,
-			Description: "Reports whether a person may do an action on an object (Kind/name), as gatehouse's permission engine decides.",
+			Description: "Reports whether a person may do an action on an object (Kind/name, or Kind/* for any object of the kind), as gatehouse's permission engine decides.",
 			Decl:        types.NewFunction(types.Args(types.Named("person", types.S), types.Named("action", types.S), types.Named("object", types.S)), types.Named("allowed", types.B)),
 			Memoize:     true,
 		}, func(_ rego.BuiltinContext, a, b, c *ast.Term) (*ast.Term, error) {
@@ -45,7 +47,7 @@ func (e *Engine) RegoOptions() []func(*rego.Rego) {
 		}),
 		rego.Function2(&rego.Function{
 			Name:        RegoWhoCan,
-			Description: "Returns the sorted names of the people who may do an action on an object (Kind/name).",
+			Description: "Returns the sorted names of the people who may do an action on an object (Kind/name, or Kind/* for any object of the kind).",
 			Decl:        types.NewFunction(types.Args(types.Named("action", types.S), types.Named("object", types.S)), types.Named("people", types.NewArray(nil, types.S))),
 			Memoize:     true,
 		}, func(_ rego.BuiltinContext, a, b *ast.Term) (*ast.Term, error) {

@@ -18,6 +18,8 @@ may_reassign if gatehouse.can(input.person, "reassign-owner", input.object)
 eligible := gatehouse.who_can("approve-request", input.system)
 
 approvers_without_author := [p | some p in eligible; p != input.author]
+
+deleters := gatehouse.who_can("delete", input.object)
 `
 
 func evalPolicy(t *testing.T, e *Engine, query string, input map[string]any) (rego.ResultSet, error) {
@@ -46,6 +48,10 @@ func TestRegoBuiltins(t *testing.T) {
 		{"can denied is undefined", "x := object.get(data.gatehouse.org.test, \"may_reassign\", false)", map[string]any{"person": "tess", "object": "Test/T-1"}, false},
 		{"who_can", "data.gatehouse.org.test.eligible", map[string]any{"system": "System/github"}, []any{"eddie", "pam", "pete"}},
 		{"who_can filtered", "data.gatehouse.org.test.approvers_without_author", map[string]any{"system": "System/github", "author": "pam"}, []any{"eddie", "pete"}},
+		{"can on any object", "data.gatehouse.org.test.may_reassign", map[string]any{"person": "eddie", "object": "Test/*"}, true},
+		{"can on any object ignores parent owners", "x := object.get(data.gatehouse.org.test, \"may_reassign\", false)", map[string]any{"person": "cora", "object": "Test/*"}, false},
+		{"who_can on any object", "data.gatehouse.org.test.deleters", map[string]any{"object": "Control/*"}, []any{"ada", "eddie"}},
+		{"who_can on any system", "data.gatehouse.org.test.eligible", map[string]any{"system": "System/*"}, []any{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +100,8 @@ func TestRegoFailsClosed(t *testing.T) {
 			[]string{"gatehouse.who_can: no System is called \"githb\"; did you mean System/github?"}},
 		{"not a string", "data.gatehouse.org.test.may_reassign", map[string]any{"person": 42, "object": "Test/T-1"},
 			[]string{"gatehouse.can: argument 1 must be a string, got number"}},
+		{"any review with a system", "data.gatehouse.org.test.deleters", map[string]any{"object": "AccessReview/*/github"},
+			[]string{"gatehouse.who_can: AccessReview/* is any access review as a whole"}},
 		{"negated unknown", "not data.gatehouse.org.test.may_reassign", map[string]any{"person": "tess", "object": "Tset/T-1"},
 			[]string{"unknown kind \"Tset\""}},
 	}

@@ -2,7 +2,9 @@ package authz
 
 // WhoCan returns the names of the people who may do action on object,
 // sorted: the eligible approvers of a request, the people an access
-// review lists. An unknown action or object is a *NameError.
+// review lists, and on "Kind/*" those whose org-level grants allow it,
+// e.g. who may approve adding a Control. An unknown action or object is
+// a *NameError.
 func (e *Engine) WhoCan(action, object string) ([]string, error) {
 	o, err := e.resolveObject(object)
 	if err != nil {
@@ -22,8 +24,8 @@ func (e *Engine) WhoCan(action, object string) ([]string, error) {
 }
 
 // candidates returns, in name order, the people worth asking about: when
-// the action is held only through a System's own lists, their members;
-// otherwise everyone.
+// the action is held only through a System's own lists, their members
+// (nobody for System/*, which has no lists); otherwise everyone.
 func (e *Engine) candidates(bit uint8, o objRef) []int32 {
 	kt := &tables.kinds[o.k]
 	m := uint64(1) << bit
@@ -34,6 +36,9 @@ func (e *Engine) candidates(bit uint8, o objRef) []int32 {
 		}
 	}
 	if o.k == kSystem && others&m == 0 {
+		if o.isAny() {
+			return nil
+		}
 		var ids []int32
 		if kt.by[hApprovers]&m != 0 {
 			ids = e.obj[kSystem].viewers[o.idx]

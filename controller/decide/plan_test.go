@@ -30,13 +30,13 @@ integrations:
     type: github
     github: {organization: acme}
 `,
-	"people/alice.yaml": "kind: Person\nname: alice\nrole: admin\ngithub: alice-gh\n",
-	"people/bob.yaml":   "kind: Person\nname: bob\nrole: collaborator\ngithub: bob\n",
-	"people/carol.yaml": "kind: Person\nname: carol\nrole: collaborator\ngithub: carol\n",
-	"people/dave.yaml":  "kind: Person\nname: dave\ngithub: dave\n",
-	"people/erin.yaml":  "kind: Person\nname: erin\nrole: collaborator\ngithub: erin\nstatus: offboarded\n",
-	"people/priya.yaml": "kind: Person\nname: priya\nrole: collaborator\ngithub: priya\n",
-	"people/sam.yaml":   "kind: Person\nname: sam\nrole: collaborator\ngithub: sam\n",
+	"people/alice.yaml":   "kind: Person\nname: alice\nrole: admin\ngithub: alice-gh\n",
+	"people/bob.yaml":     "kind: Person\nname: bob\nrole: collaborator\ngithub: bob\n",
+	"people/carol.yaml":   "kind: Person\nname: carol\nrole: collaborator\ngithub: carol\n",
+	"people/dave.yaml":    "kind: Person\nname: dave\ngithub: dave\n",
+	"people/erin.yaml":    "kind: Person\nname: erin\nrole: collaborator\ngithub: erin\nstatus: offboarded\n",
+	"people/priya.yaml":   "kind: Person\nname: priya\nrole: collaborator\ngithub: priya\n",
+	"people/sam.yaml":     "kind: Person\nname: sam\nrole: collaborator\ngithub: sam\n",
 	"teams/security.yaml": "kind: Team\nname: security\nmembers: [sam, priya]\n",
 	"systems/github.yaml": `kind: System
 name: github
@@ -58,9 +58,9 @@ accessLevels:
   - name: visitor
   - name: staff
 `,
-	"objects/controls.yaml": "kind: Control\nname: C-1\ntitle: Access is reviewed\nowner: carol\n",
-	"objects/tests.yaml":    "kind: Test\nname: T-1\ntitle: Reviews happen\nowner: bob\ncontrols: [C-1]\n",
-	"access/github/bob-member.yaml": "kind: AccessRequest\nperson: bob\nsystem: github\nlevel: member\n",
+	"objects/controls.yaml":          "kind: Control\nname: C-1\ntitle: Access is reviewed\nowner: carol\n",
+	"objects/tests.yaml":             "kind: Test\nname: T-1\ntitle: Reviews happen\nowner: bob\ncontrols: [C-1]\n",
+	"access/github/bob-member.yaml":  "kind: AccessRequest\nperson: bob\nsystem: github\nlevel: member\n",
 	"access/badge/dave-visitor.yaml": "kind: AccessRequest\nperson: dave\nsystem: badge\nlevel: visitor\njustification: interviews\n",
 	"policies/acme.rego":             acmePolicy,
 }

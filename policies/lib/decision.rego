@@ -176,7 +176,6 @@ needs contains {
 } if {
 	some change in input.changes
 	change.kind in object_kinds
-	change.kind != "AccessReview"
 	change.op == "remove"
 	action := lifecycle_action[change.kind]
 	object := object_ref(change)

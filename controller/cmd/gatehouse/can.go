@@ -19,7 +19,12 @@ func init() {
 const canObjectHelp = `Objects are written Kind/name, the kind in any case: Test/T-mfa-github,
 riskscenario/R-credential-theft, System/github, Config/acme (settings and
 Trust rows), Person/alice, AccessReview/q1-2027 and, for one system within
-an access review, AccessReview/q1-2027/github.`
+an access review, AccessReview/q1-2027/github. Kind/* (Control/*, System/*)
+is any object of the kind, one no one holds an object role on yet, such as
+a document a pull request adds: only org-level rights count there (the
+org-level role and a custom role's permissions, trust roles, what every
+active person may do), never owners, reviewers, viewers or a system's
+approvers and admins.`
 
 func newCanCmd() *cobra.Command {
 	var (
@@ -28,7 +33,7 @@ func newCanCmd() *cobra.Command {
 		format  = formatFlag{allowed: []string{"text", "json"}}
 	)
 	cmd := &cobra.Command{
-		Use:     "can [--repo DIR] [--rev REV] [--explain] [--format text|json] PERSON ACTION KIND/NAME",
+		Use:     "can [--repo DIR] [--rev REV] [--explain] [--format text|json] PERSON ACTION KIND/NAME|KIND/*",
 		GroupID: "authz",
 		Short:   "Say whether a person may do an action on an object, and why",
 		Long: `Can answers one permission question from the access repo: may PERSON do
@@ -48,7 +53,8 @@ valid name.
 Exit status: 0 allowed, 1 denied, 2 could not answer.`,
 		Example: `  gatehouse can alice download-results Test/T-mfa-github
   gatehouse can --explain marcus reassign-owner test/T-mfa-sso
-  gatehouse can --repo examples/acme --format json eva view Document/D-background-checks`,
+  gatehouse can --repo examples/acme --format json eva view Document/D-background-checks
+  gatehouse can --explain marcus delete 'Control/*'`,
 		Args: canArgs("PERSON ACTION KIND/NAME", "gatehouse can alice view Test/T-1"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e, err := loadEngine(cmd, repo, format)
@@ -85,7 +91,7 @@ func newWhoCanCmd() *cobra.Command {
 		format = formatFlag{allowed: []string{"text", "json"}}
 	)
 	cmd := &cobra.Command{
-		Use:     "who-can [--repo DIR] [--rev REV] [--format text|json] ACTION KIND/NAME",
+		Use:     "who-can [--repo DIR] [--rev REV] [--format text|json] ACTION KIND/NAME|KIND/*",
 		GroupID: "authz",
 		Short:   "List the people who may do an action on an object",
 		Long: `Who-can lists everyone who may do ACTION on the object, with their org-level
@@ -99,7 +105,8 @@ hold collaborator or above.
 Exit status: 0 when someone may, 1 when nobody may, 2 could not answer.`,
 		Example: `  gatehouse who-can approve-request System/github
   gatehouse who-can reassign-owner Test/T-mfa-github
-  gatehouse who-can --format json view Document/D-background-checks`,
+  gatehouse who-can --format json view Document/D-background-checks
+  gatehouse who-can delete 'Control/*'`,
 		Args: canArgs("ACTION KIND/NAME", "gatehouse who-can approve-request System/github"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			e, err := loadEngine(cmd, repo, format)
@@ -154,7 +161,6 @@ func canArgs(usage, example string) cobra.PositionalArgs {
 	}
 }
 
-// loadEngine loads the access repo and builds its permission engine.
 // loadEngine checks the --format, loads the access repo and builds the
 // permission engine over it.
 func loadEngine(cmd *cobra.Command, repo repoFlags, format formatFlag) (*authz.Engine, error) {
