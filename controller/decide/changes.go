@@ -61,8 +61,18 @@ var ErrSymlinkChange = errors.New("a pull request may not add or change symbolic
 // of the changed head files (a document with an error has no After and
 // its change is not listed, so a caller must treat any error finding as a
 // failed decision). The result is sorted by path, then id.
+//
+// The files compared are those the pull request changed since it forked
+// from base (git diff base...head), so a branch behind its base does not
+// undo what the base gained meanwhile; their before documents are the
+// base's. Without a common ancestor (a shallow clone) every difference
+// between the two trees counts, which can only ask for more approval.
 func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, baseOrg *model.Org) ([]Change, model.Findings, error) {
-	diff, err := repo.Diff(ctx, base, head)
+	from := base
+	if mb, err := repo.MergeBase(base, head); err == nil && mb != nil {
+		from = mb
+	}
+	diff, err := repo.Diff(ctx, from, head)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -187,3 +187,43 @@ func TestChangesOfAnAccessRepoInAFolder(t *testing.T) {
 		t.Errorf("changes = %+v, want only the added request, named inside the folder", changes)
 	}
 }
+
+func TestChangesOfABranchBehindItsBaseAreItsOwn(t *testing.T) {
+	// The pull request forked before main gained bob's request; its
+	// changes are its own request only, not the removal of bob's.
+	dir := t.TempDir()
+	r := gitrepotest.Init(t, dir)
+	fork := gitrepotest.Commit(t, r, "fork", gitrepotest.Text(baseFiles))
+	prFiles := gitrepotest.Text(baseFiles)
+	prFiles["access/github/alice-member.yaml"] = text("kind: AccessRequest\nperson: alice\nsystem: github\nlevel: member\n")
+	head := gitrepotest.Commit(t, r, "pull request", prFiles)
+	head2, err := r.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gitrepotest.Ref(t, r, head2.Name().String(), fork)
+	mainFiles := gitrepotest.Text(baseFiles)
+	mainFiles["access/github/bob-member.yaml"] = text("kind: AccessRequest\nperson: bob\nsystem: github\nlevel: member\n")
+	base := gitrepotest.Commit(t, r, "main moves on", mainFiles)
+
+	repo, err := gitrepo.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = repo.Close() })
+	bc, err := repo.Resolve(base.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc, err := repo.Resolve(head.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, _, err := Changes(context.Background(), repo, bc, hc, loadBase(t, dir, bc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].ID != "access/github/alice-member.yaml" || changes[0].Op != OpAdd {
+		t.Fatalf("changes = %+v, want only the addition of alice's request", changes)
+	}
+}

@@ -308,3 +308,20 @@ func (r *Repo) put(h *handle) {
 	}
 	r.idle = append(r.idle, h)
 }
+
+// MergeBase returns the best common ancestor of a and b, the commit a
+// pull request's changes are measured from (git diff a...b), or nil when
+// the two share no history (or the history is shallow).
+func (r *Repo) MergeBase(a, b *Commit) (*Commit, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	bases, err := a.Commit.MergeBase(b.Commit)
+	if err != nil {
+		return nil, fmt.Errorf("merge base of %s and %s in %s: %w", a.Hash, b.Hash, r.path, err)
+	}
+	if len(bases) == 0 {
+		return nil, nil
+	}
+	c := bases[0]
+	return &Commit{Hash: c.Hash, TreeHash: c.TreeHash, Commit: c}, nil
+}
