@@ -1,0 +1,5 @@
+package gatehouse.org.broken
+
+allow if {
+	input.user ==
+}
