@@ -117,15 +117,30 @@ func TestWhoCan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.action+" "+tt.object, func(t *testing.T) {
-			got, err := e.WhoCan(tt.action, tt.object)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("WhoCan(%s, %s) = %v, want %v", tt.action, tt.object, got, tt.want)
-			}
+			checkWhoCan(t, e, tt.action, tt.object, tt.want)
 		})
 	}
+}
+
+// checkWhoCan checks that exactly the people want may do action on
+// object, by WhoCan and by Can asked of every person, and returns
+// WhoCan's answer.
+func checkWhoCan(t *testing.T, e *Engine, action, object string, want []string) []string {
+	t.Helper()
+	got, err := e.WhoCan(action, object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("WhoCan(%s, %s) = %v, want %v", action, object, got, want)
+	}
+	for _, p := range e.personNames {
+		if allowed := slices.Contains(want, p); e.Can(p, action, object) != allowed {
+			d, _ := e.Explain(p, action, object)
+			t.Errorf("Can(%s, %s, %s) = %v, want %v; %q", p, action, object, !allowed, allowed, d.Reasons)
+		}
+	}
+	return got
 }
 
 // TestExplainGolden pins the wording of explanations.

@@ -32,6 +32,11 @@ func TestCanGolden(t *testing.T) {
 		{"who-can-json", []string{"who-can", "--repo", repo, "--format", "json", "reassign-owner", "Test/T-1"}},
 		{"who-can-nobody", []string{"who-can", "--repo", repo, "provision", "System/badge"}},
 		{"who-can-unknown-object", []string{"who-can", "--repo", repo, "provision", "System/gihub"}},
+		{"can-explain-any-system", []string{"can", "--repo", repo, "--explain", "pam", "approve-request", "System/*"}},
+		{"can-json-explain-any-document", []string{"can", "--repo", repo, "--format", "json", "--explain", "eddie", "view", "document/*"}},
+		{"can-unknown-wildcard", []string{"can", "--repo", repo, "ada", "view", "Test/T-*"}},
+		{"who-can-any-control-acme", []string{"who-can", "--repo", "../../../examples/acme", "delete", "Control/*"}},
+		{"who-can-any-system-nobody", []string{"who-can", "--repo", repo, "approve-request", "System/*"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +60,11 @@ func TestCanExitCodes(t *testing.T) {
 		{[]string{"who-can", "--repo", repo, "view", "Test/T-1"}, exitOK},
 		{[]string{"who-can", "--repo", repo, "provision", "System/badge"}, exitFailed},
 		{[]string{"who-can", "--repo", repo, "view", "Test/nope"}, exitCouldNotRun},
+		{[]string{"can", "--repo", repo, "ada", "delete", "Control/*"}, exitOK},
+		{[]string{"can", "--repo", repo, "cora", "view", "Control/*"}, exitFailed},
+		{[]string{"who-can", "--repo", repo, "configure", "System/*"}, exitOK},
+		{[]string{"who-can", "--repo", repo, "provision", "System/*"}, exitFailed},
+		{[]string{"who-can", "--repo", repo, "view", "AccessReview/*/github"}, exitCouldNotRun},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[3:], " "), func(t *testing.T) {
