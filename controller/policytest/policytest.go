@@ -74,10 +74,6 @@ func (r Result) Passed() bool {
 	return true
 }
 
-// LibraryFilePrefix starts the names of the built-in library's files in
-// results and messages, so they never read as files of the access repo.
-const LibraryFilePrefix = "gatehouse/policies/"
-
 // CompileError reports Rego files that do not parse or compile as Rego
 // v1, each problem at its file, line and column.
 type CompileError struct {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/policies"
 )
 
 // orgYAML is a small organisation: an approver and an employee of one
@@ -127,9 +128,13 @@ func TestRunOrgTestsWithLibrary(t *testing.T) {
 	if res.OrgFiles != 2 || res.OrgTests != 3 {
 		t.Errorf("OrgFiles, OrgTests = %d, %d; want 2, 3", res.OrgFiles, res.OrgTests)
 	}
+	libFiles, err := policies.Files(true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var lib int
 	for i, r := range res.Tests {
-		if strings.HasPrefix(r.Location.File, LibraryFilePrefix) {
+		if _, ok := libFiles[r.Location.File]; ok {
 			lib++
 		}
 		if i > 0 && compareResults(res.Tests[i-1], r) > 0 {

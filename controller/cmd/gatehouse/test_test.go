@@ -106,3 +106,15 @@ func TestTestCoverage(t *testing.T) {
 		t.Errorf("coverage of %v, want the repo's policy files, by repo-relative path", files)
 	}
 }
+
+// TestTestAtRevision runs the tests of the access repo as committed: the
+// example repo at HEAD of this project's own Git repository.
+func TestTestAtRevision(t *testing.T) {
+	r := gatehouse(t, "test", "--repo", filepath.Join("..", "..", "..", "examples", "acme"), "--rev", "HEAD", "--run", "gatehouse.org", "--verbose")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "\npolicies/") || !regexp.MustCompile(`\nPASS: \d+/\d+\n$`).MatchString(r.stdout) {
+		t.Errorf("no test of the committed repo ran:\n%s", r.stdout)
+	}
+}
