@@ -37,7 +37,9 @@ type Base struct {
 	validateOnce sync.Once
 	validated    model.Findings
 
-	rank map[string]int // person name -> org-role rank, for eligibility
+	rank   map[string]int           // person name -> org-role rank, for eligibility
+	byFile map[string][]model.Doc   // the base's documents by file, for Changes
+	logins map[string]*model.Person // lower-case GitHub login -> person
 }
 
 // NewBase prepares org, the access repo at a base commit, for deciding
@@ -55,9 +57,14 @@ func NewBase(ctx context.Context, org *model.Org, findings model.Findings) (*Bas
 		store:    newBaseStore(org),
 		requests: validate.NewRequestChecker(org),
 		rank:     make(map[string]int, len(org.People)),
+		byFile:   filesOf(org),
+		logins:   make(map[string]*model.Person, len(org.People)),
 	}
 	for _, p := range org.People {
 		b.rank[p.Name] = roleRank(org, p.OrgRole())
+		if p.GitHub != "" {
+			b.logins[strings.ToLower(p.GitHub)] = p
+		}
 	}
 	b.policy, err = b.compile(ctx, org.Policies)
 	if err != nil {

@@ -68,6 +68,18 @@ var ErrSymlinkChange = errors.New("a pull request may not add or change symbolic
 // base's. Without a common ancestor (a shallow clone) every difference
 // between the two trees counts, which can only ask for more approval.
 func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, baseOrg *model.Org) ([]Change, model.Findings, error) {
+	return changes(ctx, repo, base, head, filesOf(baseOrg))
+}
+
+// filesOf indexes an organisation's documents by file.
+func filesOf(org *model.Org) map[string][]model.Doc {
+	byFile := map[string][]model.Doc{}
+	org.Each(func(d model.Doc) { byFile[d.Source().File] = append(byFile[d.Source().File], d) })
+	return byFile
+}
+
+// changes is Changes with the base's documents indexed by file.
+func changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, byFile map[string][]model.Doc) ([]Change, model.Findings, error) {
 	from := base
 	if mb, err := repo.MergeBase(base, head); err == nil && mb != nil {
 		from = mb
@@ -86,9 +98,6 @@ func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit
 		}
 		return strings.CutPrefix(f.Path, prefix)
 	}
-
-	byFile := map[string][]model.Doc{}
-	baseOrg.Each(func(d model.Doc) { byFile[d.Source().File] = append(byFile[d.Source().File], d) })
 
 	var (
 		before, after []model.Doc

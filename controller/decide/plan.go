@@ -128,7 +128,7 @@ func Decide(ctx context.Context, b *Base, repo *gitrepo.Repo, base, head *gitrep
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	changes, parseFindings, err := Changes(ctx, repo, base, head, b.Org)
+	changes, parseFindings, err := changes(ctx, repo, base, head, b.byFile)
 	if err != nil {
 		return nil, err
 	}

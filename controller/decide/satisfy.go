@@ -15,13 +15,7 @@ func (b *Base) person(nameOrLogin string) *model.Person {
 	if p := b.Org.PersonByName[nameOrLogin]; p != nil {
 		return p
 	}
-	login := strings.TrimPrefix(nameOrLogin, "@")
-	for _, p := range b.Org.People {
-		if p.GitHub != "" && strings.EqualFold(p.GitHub, login) {
-			return p
-		}
-	}
-	return nil
+	return b.logins[strings.ToLower(strings.TrimPrefix(nameOrLogin, "@"))]
 }
 
 // counts reports whether a person's approval can count at all (S4):

@@ -231,12 +231,7 @@ func displayDir(dir string) string {
 // ErrTooLarge without reading the content. ReadBlob is safe for
 // concurrent use.
 func (r *Repo) ReadBlob(h plumbing.Hash, max int64) ([]byte, int64, error) {
-	r.packsOnce.Do(func() {
-		if root, ok := r.dotFS.(interface{ Root() string }); ok {
-			r.packs = openPacks(root.Root())
-		}
-	})
-	if data, size, tooLarge, ok := r.packs.readBlob(h, max); ok {
+	if data, size, tooLarge, ok := r.openPacks().readBlob(h, max); ok {
 		if tooLarge {
 			return nil, size, fmt.Errorf("read blob %s in %s: %w (%d bytes, limit %d)", h, r.path, ErrTooLarge, size, max)
 		}
@@ -307,6 +302,17 @@ func (r *Repo) put(h *handle) {
 		return
 	}
 	r.idle = append(r.idle, h)
+}
+
+// openPacks maps the repository's packs on first use; nil when they
+// cannot be mapped (go-git reads everything then).
+func (r *Repo) openPacks() *packs {
+	r.packsOnce.Do(func() {
+		if root, ok := r.dotFS.(interface{ Root() string }); ok {
+			r.packs = openPacks(root.Root())
+		}
+	})
+	return r.packs
 }
 
 // MergeBase returns the best common ancestor of a and b, the commit a

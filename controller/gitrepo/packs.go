@@ -77,7 +77,11 @@ func (p *packs) close() {
 	p.list = nil
 }
 
-const objBlob = 3 // the pack object type of a blob
+// Pack object types.
+const (
+	objTree = 2
+	objBlob = 3
+)
 
 var zlibReaders sync.Pool // of io.ReadCloser implementing zlib.Resetter
 
@@ -85,6 +89,19 @@ var zlibReaders sync.Pool // of io.ReadCloser implementing zlib.Resetter
 // its content, or with tooLarge its size alone. ok is false when go-git
 // must answer.
 func (p *packs) readBlob(h plumbing.Hash, max int64) (data []byte, size int64, tooLarge, ok bool) {
+	return p.read(h, objBlob, max)
+}
+
+// readTree returns the tree object h when it is stored whole in one of
+// the packs; ok is false when go-git must answer.
+func (p *packs) readTree(h plumbing.Hash) (data []byte, ok bool) {
+	data, _, _, ok = p.read(h, objTree, 0)
+	return data, ok
+}
+
+// read returns the object h of pack type typ when it is stored whole (not
+// as a delta) in one of the packs.
+func (p *packs) read(h plumbing.Hash, typ int, max int64) (data []byte, size int64, tooLarge, ok bool) {
 	if p == nil {
 		return nil, 0, false, false
 	}
@@ -95,8 +112,8 @@ func (p *packs) readBlob(h plumbing.Hash, max int64) (data []byte, size int64, t
 		if err != nil || off < 0 || off >= int64(len(pk.data)) {
 			continue
 		}
-		typ, size, n := objectHeader(pk.data[off:])
-		if n == 0 || typ != objBlob {
+		t, size, n := objectHeader(pk.data[off:])
+		if n == 0 || t != typ {
 			return nil, 0, false, false
 		}
 		if max > 0 && size > max {
