@@ -316,7 +316,7 @@ type decision struct {
 func (s *policySet) decide(ctx context.Context, input ast.Value, now time.Time) (*decision, error) {
 	rs, err := s.eval(ctx, input, now)
 	if err != nil {
-		return nil, fmt.Errorf("evaluate the policies: %w", err)
+		return nil, fmt.Errorf("evaluate the policies: %w; fix the policy on the base branch first (gatehouse test runs its tests)", err)
 	}
 	if len(rs) != 1 {
 		return nil, errors.New("evaluate the policies: the decision query returned no result")
