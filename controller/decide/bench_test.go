@@ -128,16 +128,3 @@ func BenchmarkNewBase(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkRunCold measures a whole decision from nothing, as a fresh
-// gatehouse plan does: open the repository, load and prepare the base,
-// decide.
-func BenchmarkRunCold(b *testing.B) {
-	pr := setupBenchPR(b, synth.Large)
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := Run(context.Background(), pr.dir, pr.base.Hash.String(), pr.head.Hash.String(), pr.opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

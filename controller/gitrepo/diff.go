@@ -298,7 +298,7 @@ func parseTree(data []byte) ([]object.TreeEntry, bool) {
 			return nil, false
 		}
 		mode, err := filemode.New(string(data[:sp]))
-		if err != nil {
+		if err != nil || mode.IsMalformed() || mode == filemode.Empty {
 			return nil, false
 		}
 		data = data[sp+1:]
