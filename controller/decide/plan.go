@@ -356,22 +356,20 @@ func (d *decision) read(out map[string]any, source string) error {
 		d.requirements = append(d.requirements, r)
 	}
 	for _, x := range list(out["violations"]) {
-		m, _ := x.(map[string]any)
-		v := Violation{Change: str(m, "change"), Rule: str(m, "rule"), Message: str(m, "message"), Source: source}
-		if v.Change == "" || v.Rule == "" || v.Message == "" {
-			errs = append(errs, fmt.Errorf("a violation needs change, rule and message strings, got %v", x))
+		f, err := record(x, "violation", "change", "rule", "message")
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		d.violations = append(d.violations, v)
+		d.violations = append(d.violations, Violation{Change: f[0], Rule: f[1], Message: f[2], Source: source})
 	}
 	for _, x := range list(out["waivers"]) {
-		m, _ := x.(map[string]any)
-		w := Waiver{Change: str(m, "change"), Rule: str(m, "rule"), Reason: str(m, "reason"), Source: source}
-		if w.Change == "" || w.Rule == "" || w.Reason == "" {
-			errs = append(errs, fmt.Errorf("a waiver needs change, rule and reason strings, got %v", x))
+		f, err := record(x, "waiver", "change", "rule", "reason")
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
-		d.waivers = append(d.waivers, w)
+		d.waivers = append(d.waivers, Waiver{Change: f[0], Rule: f[1], Reason: f[2], Source: source})
 	}
 	for _, x := range list(out["routes"]) {
 		m, _ := x.(map[string]any)
@@ -380,6 +378,17 @@ func (d *decision) read(out map[string]any, source string) error {
 		d.routes = append(d.routes, r)
 	}
 	return errors.Join(errs...)
+}
+
+// record reads the three string fields a policy's output record of kind
+// what must have.
+func record(x any, what string, a, b, c string) ([3]string, error) {
+	m, _ := x.(map[string]any)
+	out := [3]string{str(m, a), str(m, b), str(m, c)}
+	if out[0] == "" || out[1] == "" || out[2] == "" {
+		return out, fmt.Errorf("a %s needs %s, %s and %s strings, got %v", what, a, b, c, x)
+	}
+	return out, nil
 }
 
 func readRequirement(x any) (Requirement, error) {
