@@ -38,7 +38,7 @@ type Base struct {
 	validated    model.Findings
 
 	rank   map[string]int           // person name -> org-role rank, for eligibility
-	byFile map[string][]model.Doc   // the base's documents by file, for Changes
+	byFile *fileIndex               // the base's documents by file, for Changes
 	logins map[string]*model.Person // lower-case GitHub login -> person
 }
 
@@ -57,7 +57,7 @@ func NewBase(ctx context.Context, org *model.Org, findings model.Findings) (*Bas
 		store:    newBaseStore(org),
 		requests: validate.NewRequestChecker(org),
 		rank:     make(map[string]int, len(org.People)),
-		byFile:   filesOf(org),
+		byFile:   &fileIndex{org: org},
 		logins:   make(map[string]*model.Person, len(org.People)),
 	}
 	for _, p := range org.People {
@@ -102,6 +102,11 @@ func orgModules(files []model.PolicyFile) (map[string]*ast.Module, error) {
 		m, err := ast.ParseModuleWithOpts(f.Path, string(f.Data), ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
 			return nil, fmt.Errorf("parse policy %s: %w", f.Path, err)
+		}
+		// A package outside gatehouse.org would merge into gatehouse's own
+		// library, where its requirements would pass for built-in ones.
+		if pkg := m.Package.Path.String(); !strings.HasPrefix(pkg, "data.gatehouse.org.") {
+			return nil, fmt.Errorf("policy %s: package %s is outside gatehouse.org; name it gatehouse.org.<something>", f.Path, strings.TrimPrefix(pkg, "data."))
 		}
 		out[f.Path] = m
 	}

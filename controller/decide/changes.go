@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
 	"github.com/gatehouse-dev/gatehouse/controller/load"
@@ -68,18 +69,36 @@ var ErrSymlinkChange = errors.New("a pull request may not add or change symbolic
 // base's. Without a common ancestor (a shallow clone) every difference
 // between the two trees counts, which can only ask for more approval.
 func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, baseOrg *model.Org) ([]Change, model.Findings, error) {
-	return changes(ctx, repo, base, head, filesOf(baseOrg))
+	return changes(ctx, repo, base, head, &fileIndex{org: baseOrg})
 }
 
-// filesOf indexes an organisation's documents by file.
-func filesOf(org *model.Org) map[string][]model.Doc {
-	byFile := map[string][]model.Doc{}
-	org.Each(func(d model.Doc) { byFile[d.Source().File] = append(byFile[d.Source().File], d) })
-	return byFile
+// fileIndex finds the base's documents by file: requests, two thirds of a
+// large organisation, through the Org's own map, everything else through
+// an index built on first use.
+type fileIndex struct {
+	org   *model.Org
+	once  sync.Once
+	other map[string][]model.Doc
+}
+
+func (x *fileIndex) docs(file string) []model.Doc {
+	x.once.Do(func() {
+		x.other = map[string][]model.Doc{}
+		x.org.Each(func(d model.Doc) {
+			if _, ok := d.(*model.AccessRequest); !ok {
+				x.other[d.Source().File] = append(x.other[d.Source().File], d)
+			}
+		})
+	})
+	out := x.other[file]
+	if r := x.org.RequestByPath[file]; r != nil {
+		out = append(slices.Clip(out), r)
+	}
+	return out
 }
 
 // changes is Changes with the base's documents indexed by file.
-func changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, byFile map[string][]model.Doc) ([]Change, model.Findings, error) {
+func changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit, byFile *fileIndex) ([]Change, model.Findings, error) {
 	from := base
 	if mb, err := repo.MergeBase(base, head); err == nil && mb != nil {
 		from = mb
@@ -108,7 +127,7 @@ func changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit
 		from, fromOK := rel(c.From)
 		to, toOK := rel(c.To)
 		if fromOK && load.IsDocumentFile(from) {
-			before = append(before, byFile[from]...)
+			before = append(before, byFile.docs(from)...)
 		}
 		if fromOK && load.IsPolicyFile(from) && (!toOK || to != from) {
 			policies = append(policies, Change{ID: from, Op: OpRemove, Kind: KindPolicy, Path: from})

@@ -42,8 +42,11 @@ var collections = map[string]string{
 type baseStore struct {
 	storage.Store
 
+	org *model.Org
 	// tree is data.gatehouse.base as nested maps whose leaves are the
 	// model documents; OPA converts what it touches (ast.LazyObject).
+	// Built on the first read: many decisions never read the base.
+	once   sync.Once
 	tree   map[string]any
 	byName map[string]map[string]model.Doc
 
@@ -52,36 +55,43 @@ type baseStore struct {
 }
 
 func newBaseStore(org *model.Org) *baseStore {
-	s := &baseStore{
+	return &baseStore{
 		Store:  inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false)),
-		tree:   map[string]any{},
-		byName: map[string]map[string]model.Doc{},
+		org:    org,
 		values: map[model.Doc]ast.Value{},
 	}
-	for _, c := range collections {
-		s.tree[c] = map[string]any{}
-		s.byName[c] = map[string]model.Doc{}
-	}
-	org.Each(func(d model.Doc) {
-		kind, name := d.KindName()
-		if kind == model.KindConfig {
-			s.tree["config"] = d
-			s.byName[""] = map[string]model.Doc{"config": d}
-			return
+}
+
+// build fills tree and byName from the Org, once.
+func (s *baseStore) build() {
+	s.once.Do(func() {
+		s.tree = map[string]any{}
+		s.byName = map[string]map[string]model.Doc{}
+		for _, c := range collections {
+			s.tree[c] = map[string]any{}
+			s.byName[c] = map[string]model.Doc{}
 		}
-		c, ok := collections[kind]
-		if !ok {
-			return
-		}
-		s.tree[c].(map[string]any)[name] = d
-		s.byName[c][name] = d
+		s.org.Each(func(d model.Doc) {
+			kind, name := d.KindName()
+			if kind == model.KindConfig {
+				s.tree["config"] = d
+				s.byName[""] = map[string]model.Doc{"config": d}
+				return
+			}
+			c, ok := collections[kind]
+			if !ok {
+				return
+			}
+			s.tree[c].(map[string]any)[name] = d
+			s.byName[c][name] = d
+		})
 	})
-	return s
 }
 
 // Read serves paths under data.gatehouse.base from the Org and merges the
 // base into reads of its ancestors.
 func (s *baseStore) Read(ctx context.Context, txn storage.Transaction, path storage.Path) (any, error) {
+	s.build()
 	switch {
 	case len(path) >= len(basePath) && path.HasPrefix(basePath):
 		return s.readBase(path[len(basePath):])

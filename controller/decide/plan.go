@@ -401,7 +401,7 @@ func readRequirement(x any) (Requirement, error) {
 	case r.Change == "" || r.Rule == "":
 		return r, fmt.Errorf("a requirement needs change and rule strings, got %v", x)
 	case !ok || err != nil || count < 1 || count > 1000:
-		return r, fmt.Errorf("requirement %s on %s needs a whole count of at least 1, got %v", r.Rule, r.Change, m["count"])
+		return r, fmt.Errorf("requirement %s on %s needs a whole count from 1 to 1000, got %v", r.Rule, r.Change, m["count"])
 	case !okEligible:
 		return r, fmt.Errorf("requirement %s on %s needs eligible as a list of person names, got %v", r.Rule, r.Change, m["eligible"])
 	}
@@ -429,6 +429,8 @@ func (p *Plan) applyWaivers(waivers []Waiver) {
 		})
 		if len(p.Requirements) < n {
 			p.Waived = append(p.Waived, w)
+		} else {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("%s: waiver of %s on %s matches no built-in requirement; check the rule's name", w.Source, w.Rule, w.Change))
 		}
 	}
 }

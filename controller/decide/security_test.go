@@ -245,3 +245,17 @@ func TestPolicyThatDoesNotCompileIsAViolation(t *testing.T) {
 		t.Fatalf("a policy that does not compile was not a violation:\n%s", render(t, p))
 	}
 }
+
+func TestS7PoliciesOutsideGatehouseOrgAreRefused(t *testing.T) {
+	// A file in gatehouse's own library package would merge into the
+	// built-in rules, where its requirements would pass for built-in ones.
+	intruder := "package gatehouse.lib.decision\n\nrequirements contains {\"change\": \"x\", \"rule\": \"r\", \"count\": 1, \"eligible\": []} if false\n"
+	if _, err := tryDecide(t, withPolicy("policies/intruder.rego", intruder), map[string]string{"access/github/sam-member.yaml": samMember},
+		Options{Author: "sam", ApprovedBy: []string{"carol"}}); err == nil || !strings.Contains(err.Error(), "outside gatehouse.org") {
+		t.Errorf("a base policy in gatehouse.lib decided: %v", err)
+	}
+	p := decideEdits(t, map[string]string{"policies/intruder.rego": intruder}, Options{Author: "sam", ApprovedBy: []string{"priya"}})
+	if p.Approved || !hasViolation(p, RulePolicyError) {
+		t.Errorf("a pull request adding a policy in gatehouse.lib was not refused:\n%s", render(t, p))
+	}
+}

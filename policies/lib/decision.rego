@@ -76,7 +76,6 @@ requirements contains {
 	"rule": "revoke-request",
 	"count": 1,
 	"eligible": revokers(change.before),
-	"action": "approve-request",
 	"object": sprintf("System/%s", [change.before.system]),
 } if {
 	some change in input.changes

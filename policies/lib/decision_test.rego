@@ -132,7 +132,6 @@ test_removed_request_needs_revoke_request_from_person_approvers_admins_and_org_a
 			"who_can(configure, System/github)",
 			"who_can(provision, System/github)",
 		],
-		"action": "approve-request",
 		"object": "System/github",
 	}}
 }
