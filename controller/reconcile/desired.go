@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,6 +106,10 @@ func Desired(in DesiredInput) (map[Key]*Grant, []Held) {
 		}
 		target := Target(sys)
 		account, err := in.Account(target, person)
+		if errors.Is(err, ErrNotConfigured) {
+			hold(StatePendingProvisioning, "waits for integration %s, which is not configured", target)
+			continue
+		}
 		if err != nil {
 			hold(StateFailed, "%v", err)
 			continue

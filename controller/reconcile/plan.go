@@ -68,6 +68,8 @@ type TargetPlan struct {
 type Plan struct {
 	Targets []TargetPlan `json:"targets"`
 	Held    []Held       `json:"held"`
+
+	desired map[Key]*Grant
 }
 
 // PlanInput is what a plan is computed from.
@@ -100,7 +102,7 @@ func MakePlan(in PlanInput) *Plan {
 	for t := range in.Observed {
 		targets[t] = true
 	}
-	p := &Plan{Held: in.Held}
+	p := &Plan{Held: in.Held, desired: in.Desired}
 	if p.Held == nil {
 		p.Held = []Held{}
 	}

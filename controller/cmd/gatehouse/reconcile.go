@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/store"
+)
+
+func init() { extraCommands = append(extraCommands, newReconcileCmd) }
+
+// stateFlags locate the controller's state: the SQLite store.
+type stateFlags struct{ dir string }
+
+func (f *stateFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "state-dir", "", "the controller's state folder (the SQLite store); default $GATEHOUSE_STATE_DIR, else ~/.local/state/gatehouse")
+}
+
+// path returns the state folder.
+func (f *stateFlags) path() (string, error) {
+	if f.dir != "" {
+		return f.dir, nil
+	}
+	if d := os.Getenv("GATEHOUSE_STATE_DIR"); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "gatehouse"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", &exitError{code: exitCouldNotRun, err: fmt.Errorf("no state folder: set --state-dir or GATEHOUSE_STATE_DIR (%v)", err)}
+	}
+	return filepath.Join(home, ".local", "state", "gatehouse"), nil
+}
+
+// open opens (creating when needed) the store in the state folder.
+func (f *stateFlags) open(cmd *cobra.Command) (*store.Store, error) {
+	dir, err := f.path()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, &exitError{code: exitCouldNotRun, err: fmt.Errorf("create the state folder %s: %w; choose another with --state-dir", dir, err)}
+	}
+	s, err := store.Open(cmd.Context(), filepath.Join(dir, "gatehouse.db"))
+	if err != nil {
+		return nil, &exitError{code: exitCouldNotRun, err: err}
+	}
+	return s, nil
+}
+
+func newReconcileCmd() *cobra.Command {
+	var (
+		repo            repoFlags
+		state           stateFlags
+		format          = formatFlag{allowed: []string{"text", "json"}}
+		dryRun          bool
+		allow           int
+		requireApproval bool
+	)
+	cmd := &cobra.Command{
+		Use:     "reconcile [--repo DIR] [--rev REV] [--state-dir DIR] [--dry-run] [--format text|json]",
+		GroupID: "repo",
+		Short:   "Make the target systems match the access repo: grant, revoke, hand tasks to admins",
+		Long: `Reconcile reads the access repo's merged state — access requests whose
+person is active and whose expires has not passed — and each integration's
+accounts, and prints the difference like a Terraform plan: + for a grant,
+- for a revocation, each with the request or the reason behind it (removed,
+expired, offboarded). Then it applies the plan, unless --dry-run.
+
+Every action is recorded in the store as intended before it runs and as done
+after, so a run interrupted midway is finished by the next one with nothing
+lost or doubled. An entitlement two requests grant stays until the last of
+them ends. Systems without an integration become tasks for their admins
+(gatehouse requests --needs-attention ADMIN lists them; gatehouse
+provisioned REQUEST completes one). What an integration holds that no
+request grants is drift: reported, and revoked only with prune: true.
+
+A run that would revoke more than the Config's limits (maxRevocations,
+maxRevocationPercent; 10 and 20% by default) stops revoking on that
+integration and says so; --allow-revocations N overrides it once, on the
+audit record.
+
+Integration credentials come from the environment only, never from the
+access repo; an integration whose credentials are not set is reported and
+its changes wait.
+
+Exit status: 0 planned (and applied), 1 an action failed or a cap stopped
+revocations, 2 could not run.`,
+		Example: `  gatehouse reconcile --repo examples/acme --dry-run
+  gatehouse reconcile --rev origin/main --state-dir /var/lib/gatehouse
+  gatehouse reconcile --allow-revocations 25     # once, after checking the plan`,
+		Args: noArgsButRepo,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := format.check(); err != nil {
+				return err
+			}
+			org, err := loadOrg(cmd, repo.dir, repo.rev)
+			if err != nil {
+				return err
+			}
+			st, err := state.open(cmd)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			its, notConfigured, closeAll := buildIntegrations(cmd.Context(), org, os.Getenv, os.ReadFile)
+			defer closeAll()
+			runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond,
+				Log: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
+			res, err := runner.Reconcile(cmd.Context(), org, reconcile.Options{DryRun: dryRun, AllowRevocations: allow,
+				Actor: actor(), RequireApproval: requireApproval})
+			if err != nil {
+				return &exitError{code: exitCouldNotRun, err: err}
+			}
+			out := cmd.OutOrStdout()
+			if format.value == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(res); err != nil {
+					return &exitError{code: exitCouldNotRun, err: err}
+				}
+			} else {
+				if err := res.Plan.WriteText(out); err != nil {
+					return &exitError{code: exitCouldNotRun, err: err}
+				}
+				if !dryRun {
+					fmt.Fprintf(out, "Applied: %d done, %d failed, %d tasks for admins", res.Done, res.Failed, res.Tasks)
+					if res.Recovered > 0 {
+						fmt.Fprintf(out, ", %d actions of an interrupted run finished", res.Recovered)
+					}
+					fmt.Fprintln(out, ".")
+					for _, e := range res.Errors {
+						fmt.Fprintf(cmd.ErrOrStderr(), "gatehouse: %s\n", e)
+					}
+				}
+			}
+			if res.Failed > 0 || res.Plan.Counts().Blocked > 0 {
+				return failed()
+			}
+			return nil
+		},
+	}
+	repo.register(cmd)
+	state.register(cmd)
+	format.register(cmd, "output format: text or json")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing, neither the targets nor the store")
+	cmd.Flags().IntVar(&allow, "allow-revocations", 0, "allow up to this many revocations per integration in this run, beyond the Config's limits (recorded in the audit log)")
+	cmd.Flags().BoolVar(&requireApproval, "require-approval", false, "hold requests that reached the default branch without an approved decision recorded by the controller (unapproved-merge)")
+	return cmd
+}
+
+// actor names who runs a command, for the audit log.
+func actor() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "gatehouse-cli"
+}
