@@ -35,7 +35,9 @@ func newFakeTarget() *fakeTarget {
 	return &fakeTarget{accounts: map[string]map[string]bool{}, fail: map[string]int{}}
 }
 
-func (f *fakeTarget) Capabilities() Capabilities { return Capabilities{List: true, Grant: true, Revoke: true} }
+func (f *fakeTarget) Capabilities() Capabilities {
+	return Capabilities{List: true, Grant: true, Revoke: true}
+}
 
 func (f *fakeTarget) AccountFor(p *model.Person) (string, error) {
 	if p.GitHub == "" {
