@@ -217,16 +217,21 @@ func fromNull(n sql.NullInt64) time.Time {
 	return fromNanos(n.Int64)
 }
 
-// sortedJSON stores a list of names sorted and without repeats, so equal
-// sets compare equal and reads are deterministic.
-func sortedJSON(list []string) string {
+// sortedSet returns list sorted and without repeats, never nil.
+func sortedSet(list []string) []string {
 	c := slices.Clone(list)
 	slices.Sort(c)
 	c = slices.Compact(c)
 	if c == nil {
 		c = []string{}
 	}
-	b, _ := json.Marshal(c) // a []string always marshals
+	return c
+}
+
+// sortedJSON stores a list of names as a sorted set, so equal sets
+// compare equal and reads are deterministic.
+func sortedJSON(list []string) string {
+	b, _ := json.Marshal(sortedSet(list)) // a []string always marshals
 	return string(b)
 }
 
