@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -32,9 +31,10 @@ type Store struct {
 	db   *sql.DB
 	path string // shown in errors; never the DSN
 
-	// writeMu serializes write transactions of this process, so they
-	// queue here instead of spinning on SQLite's busy handler.
-	writeMu sync.Mutex
+	// writeSlot serializes write transactions of this process, so they
+	// queue here (giving up with their context) instead of spinning on
+	// SQLite's busy handler.
+	writeSlot chan struct{}
 
 	// now is the clock for times the caller leaves zero; tests replace it.
 	now func() time.Time
@@ -70,7 +70,7 @@ func OpenMemory(ctx context.Context) (*Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: ":memory:", now: time.Now}
+	s := &Store{db: db, path: ":memory:", now: time.Now, writeSlot: make(chan struct{}, 1)}
 	if err := s.migrate(ctx, 0); err != nil {
 		db.Close()
 		return nil, err
@@ -95,7 +95,7 @@ func open(ctx context.Context, path string, o options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
-	s := &Store{db: db, path: path, now: time.Now}
+	s := &Store{db: db, path: path, now: time.Now, writeSlot: make(chan struct{}, 1)}
 	if err := s.migrate(ctx, o.upTo); err != nil {
 		db.Close()
 		return nil, err
@@ -171,8 +171,12 @@ func (s *Store) fail(op string, err error) error {
 // write runs fn in a write transaction, serialized with the process's
 // other writes, committing if fn returns nil.
 func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	select {
+	case s.writeSlot <- struct{}{}:
+		defer func() { <-s.writeSlot }()
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(op, err)

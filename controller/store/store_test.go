@@ -212,3 +212,19 @@ func TestErrNotFoundIsKept(t *testing.T) {
 		t.Fatalf("Finish of an unknown id: %v; want ErrNotFound naming the id", err)
 	}
 }
+
+func TestWritesGiveUpWithTheirContext(t *testing.T) {
+	s, _ := openTest(t)
+	// Hold the process's write slot, as a long write would.
+	s.writeSlot <- struct{}{}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err := s.Intend(ctx, grantAction("alice", "member"))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Intend while another write runs, past its deadline: %v", err)
+	}
+	<-s.writeSlot
+	if _, err := s.Intend(context.Background(), grantAction("alice", "member")); err != nil {
+		t.Fatal(err)
+	}
+}
