@@ -1,0 +1,478 @@
+package githubtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/google/go-github/v62/github"
+)
+
+// openapiVersion pins the version of @octokit/openapi, GitHub's own
+// description of its REST API, that the fake is checked against.
+const openapiVersion = "23.0.2"
+
+// githubSpec is GitHub's description, loaded once per test binary.
+var githubSpec struct {
+	once   sync.Once
+	doc    *openapi3.T
+	router routers.Router
+	// unreachable says why npm could not install the description.
+	unreachable string
+	err         error
+}
+
+// loadGitHubSpec installs @octokit/openapi with npm into a cache
+// directory (once; never into the repository) and loads its
+// api.github.com.json. Without npm or its registry the test is skipped,
+// unless CI is set: there the check must run.
+func loadGitHubSpec(t *testing.T) (*openapi3.T, routers.Router) {
+	t.Helper()
+	githubSpec.once.Do(func() {
+		file, unreachable, err := installSpec()
+		if err != nil || unreachable != "" {
+			githubSpec.unreachable, githubSpec.err = unreachable, err
+			return
+		}
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromFile(file)
+		if err != nil {
+			githubSpec.err = fmt.Errorf("load %s: %w", file, err)
+			return
+		}
+		// doc.Validate is skipped on purpose: GitHub's description has
+		// conflicting paths that the router does not mind.
+		router, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			githubSpec.err = fmt.Errorf("route %s: %w", file, err)
+			return
+		}
+		githubSpec.doc, githubSpec.router = doc, router
+	})
+	if githubSpec.unreachable != "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("GitHub's OpenAPI description is needed in CI: %s", githubSpec.unreachable)
+		}
+		t.Skipf("skipping the OpenAPI check: %s (set CI to make this a failure)", githubSpec.unreachable)
+	}
+	if githubSpec.err != nil {
+		t.Fatal(githubSpec.err)
+	}
+	return githubSpec.doc, githubSpec.router
+}
+
+// installSpec returns the path of api.github.com.json, installing the
+// package first when the cache does not hold it. unreachable is set when
+// npm or its registry cannot be used.
+func installSpec() (file, unreachable string, err error) {
+	root, err := os.UserCacheDir()
+	if err != nil {
+		root = os.TempDir()
+	}
+	dir := filepath.Join(root, "gatehouse", "npm", "octokit-openapi-"+openapiVersion)
+	file = filepath.Join(dir, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json")
+	if _, err := os.Stat(file); err == nil {
+		return file, "", nil
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return "", "npm is not installed", nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", "", fmt.Errorf("create npm cache %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".install-")
+	if err != nil {
+		return "", "", fmt.Errorf("create npm cache %s: %w", dir, err)
+	}
+	defer os.RemoveAll(tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, npm, "install", "--prefix", tmp, "--no-audit", "--no-fund", "--no-save", "@octokit/openapi@"+openapiVersion)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Sprintf("npm install @octokit/openapi@%s failed: %v: %s", openapiVersion, err, lastLines(out, 5)), nil
+	}
+	// Another test binary may have installed it meanwhile: either copy
+	// will do.
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(file); statErr != nil {
+			return "", "", fmt.Errorf("move the npm install into %s: %w", dir, err)
+		}
+	}
+	return file, "", nil
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
+}
+
+// checkExchange checks one response of the fake against GitHub's
+// description, GitHub's rate-limit headers and go-github's types.
+func checkExchange(doc *openapi3.T, router routers.Router, byPattern map[string]*route, ex Exchange) error {
+	var problems []error
+	for _, h := range []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-RateLimit-Used"} {
+		if _, err := strconv.ParseInt(ex.Header.Get(h), 10, 64); err != nil {
+			problems = append(problems, fmt.Errorf("header %s is %q, not a number", h, ex.Header.Get(h)))
+		}
+	}
+	if ex.Header.Get("X-RateLimit-Resource") == "" {
+		problems = append(problems, errors.New("no X-RateLimit-Resource header"))
+	}
+	req := httptest.NewRequest(ex.Request.Method, "https://api.github.com"+ex.Request.Path+"?"+ex.Request.Query.Encode(), bytes.NewReader(ex.Request.Body))
+	rt, params, err := router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("GitHub documents no %s %s: %w", ex.Request.Method, ex.Request.Path, err)
+	}
+	if got, want := ex.Request.Method+" "+rt.Path, ex.Request.Route; got != want {
+		problems = append(problems, fmt.Errorf("GitHub's route is %s, the fake's %s", got, want))
+	}
+	status := ex.Request.Status
+	documented := rt.Operation.Responses.Status(status) != nil
+	switch {
+	case documented:
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt},
+			Status:                 status,
+			Header:                 ex.Header,
+			Options: &openapi3filter.Options{
+				IncludeResponseStatus:   true,
+				SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
+			},
+		}
+		in.SetBodyBytes(ex.Body)
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+			problems = append(problems, err)
+		}
+	case status == http.StatusNotModified:
+		// Conditional requests are documented for every endpoint at once.
+		if len(ex.Body) != 0 {
+			problems = append(problems, errors.New("304 with a body"))
+		}
+	case status >= 400:
+		// A status GitHub can answer on any endpoint (404 for an unknown
+		// organisation, 401, 429, 5xx): the body must be basic-error.
+		var v any
+		if err := json.Unmarshal(ex.Body, &v); err != nil {
+			problems = append(problems, fmt.Errorf("error body is not JSON: %w", err))
+		} else if err := doc.Components.Schemas["basic-error"].Value.VisitJSON(v, openapi3.DisableSchemaErrorDetails()); err != nil {
+			problems = append(problems, fmt.Errorf("error body is not a basic-error: %w", err))
+		}
+	default:
+		problems = append(problems, fmt.Errorf("status %d is not documented", status))
+	}
+	if err := checkDecodes(byPattern[ex.Request.Route], status, ex.Body); err != nil {
+		problems = append(problems, err)
+	}
+	if err := errors.Join(problems...); err != nil {
+		return fmt.Errorf("%s %s → %d: %w", ex.Request.Method, ex.Request.Path, status, err)
+	}
+	return nil
+}
+
+// checkDecodes decodes a body into go-github's type for it with unknown
+// fields disallowed: GitHub's schemas allow unknown fields, so a
+// misspelt optional field would pass the description alone.
+func checkDecodes(rt *route, status int, body []byte) error {
+	if len(body) == 0 || status == http.StatusNotModified {
+		return nil
+	}
+	var target any
+	var drop []string
+	switch {
+	case status >= 400:
+		target = new(github.ErrorResponse)
+	case rt == nil || rt.result == nil:
+		return fmt.Errorf("a body on an endpoint that has none: %s", body)
+	default:
+		target, drop = rt.result(), rt.unmodelled
+	}
+	if len(drop) > 0 {
+		var err error
+		if body, err = dropFields(body, drop); err != nil {
+			return err
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(target); err != nil {
+		return fmt.Errorf("decode into go-github's %T: %w", target, err)
+	}
+	return nil
+}
+
+// dropFields removes fields from a JSON object, or from each object of a
+// JSON list.
+func dropFields(body []byte, fields []string) ([]byte, error) {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, err
+	}
+	objs := []any{v}
+	if l, ok := v.([]any); ok {
+		objs = l
+	}
+	for _, o := range objs {
+		if m, ok := o.(map[string]any); ok {
+			for _, f := range fields {
+				delete(m, f)
+			}
+		}
+	}
+	return json.Marshal(v)
+}
+
+// TestFakeGitHubMatchesOpenAPI drives every endpoint of the fake, with
+// successes, GitHub's errors, pagination, rate limits and conditional
+// requests, and checks every response it gives.
+func TestFakeGitHubMatchesOpenAPI(t *testing.T) {
+	doc, router := loadGitHubSpec(t)
+	byPattern := map[string]*route{}
+	for i := range routes {
+		byPattern[routes[i].pattern] = &routes[i]
+	}
+	s := NewServer(t)
+	var mu sync.Mutex
+	var problems []error
+	succeeded := map[string]bool{}
+	s.OnResponse(func(ex Exchange) {
+		err := checkExchange(doc, router, byPattern, ex)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			problems = append(problems, err)
+		}
+		if ex.Request.Status < 300 {
+			succeeded[ex.Request.Route] = true
+		}
+	})
+	s.AddMember("acme", "olivia", RoleAdmin)
+	for i := range 5 {
+		s.AddMember("acme", fmt.Sprintf("member%d", i), RoleMember)
+	}
+	s.AddTeamMember("acme", "platform", "member1", RoleMaintainer)
+	s.AddTeamMember("acme", "platform", "member2", RoleMember)
+	s.AddTeam("acme", "security")
+	s.AddRepo("acme", "api")
+	s.AddCollaborator("acme", "api", "member3", "maintain")
+	s.AddUser("outsider")
+	s.AddUser("newcomer")
+
+	ctx := context.Background()
+	c := newClient(t, s)
+	perPage := github.ListOptions{PerPage: 2}
+	calls := []struct {
+		name string
+		do   func(c *github.Client) (*github.Response, error)
+		want int
+	}{
+		{"list members, first page", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.ListMembers(ctx, "acme", &github.ListMembersOptions{ListOptions: perPage})
+			return r, err
+		}, 200},
+		{"list members, last page", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.ListMembers(ctx, "acme", &github.ListMembersOptions{ListOptions: github.ListOptions{PerPage: 2, Page: 3}})
+			return r, err
+		}, 200},
+		{"list owners", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.ListMembers(ctx, "acme", &github.ListMembersOptions{Role: "admin"})
+			return r, err
+		}, 200},
+		{"list members with an unknown role", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.ListMembers(ctx, "acme", &github.ListMembersOptions{Role: "owner"})
+			return r, err
+		}, 422},
+		{"list members of an unknown organisation", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.ListMembers(ctx, "nope", nil)
+			return r, err
+		}, 404},
+		{"get membership", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.GetOrgMembership(ctx, "olivia", "acme")
+			return r, err
+		}, 200},
+		{"get a missing membership", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.GetOrgMembership(ctx, "outsider", "acme")
+			return r, err
+		}, 404},
+		{"invite to the organisation", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.EditOrgMembership(ctx, "newcomer", "acme", &github.Membership{Role: github.String("member")})
+			return r, err
+		}, 200},
+		{"promote to owner", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.EditOrgMembership(ctx, "member0", "acme", &github.Membership{Role: github.String("admin")})
+			return r, err
+		}, 200},
+		{"set an unknown role", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Organizations.EditOrgMembership(ctx, "member0", "acme", &github.Membership{Role: github.String("owner")})
+			return r, err
+		}, 422},
+		{"remove from the organisation", func(c *github.Client) (*github.Response, error) {
+			return c.Organizations.RemoveOrgMembership(ctx, "member4", "acme")
+		}, 204},
+		{"remove a non-member", func(c *github.Client) (*github.Response, error) {
+			return c.Organizations.RemoveOrgMembership(ctx, "outsider", "acme")
+		}, 404},
+		{"list teams", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.ListTeams(ctx, "acme", &perPage)
+			return r, err
+		}, 200},
+		{"list team maintainers", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.ListTeamMembersBySlug(ctx, "acme", "platform", &github.TeamListTeamMembersOptions{Role: "maintainer"})
+			return r, err
+		}, 200},
+		{"list members of an unknown team", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.ListTeamMembersBySlug(ctx, "acme", "nope", nil)
+			return r, err
+		}, 404},
+		{"get team membership", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.GetTeamMembershipBySlug(ctx, "acme", "platform", "member1")
+			return r, err
+		}, 200},
+		{"get a missing team membership", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.GetTeamMembershipBySlug(ctx, "acme", "security", "member1")
+			return r, err
+		}, 404},
+		{"make a team maintainer", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.AddTeamMembershipBySlug(ctx, "acme", "security", "member2", &github.TeamAddTeamMembershipOptions{Role: "maintainer"})
+			return r, err
+		}, 200},
+		{"add an outsider to a team", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Teams.AddTeamMembershipBySlug(ctx, "acme", "security", "outsider", nil)
+			return r, err
+		}, 200},
+		{"remove from a team", func(c *github.Client) (*github.Response, error) {
+			return c.Teams.RemoveTeamMembershipBySlug(ctx, "acme", "platform", "member2")
+		}, 204},
+		{"list direct collaborators", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.ListCollaborators(ctx, "acme", "api", &github.ListCollaboratorsOptions{Affiliation: "direct"})
+			return r, err
+		}, 200},
+		{"list all collaborators", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.ListCollaborators(ctx, "acme", "api", nil)
+			return r, err
+		}, 200},
+		{"list collaborators of an unknown repository", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.ListCollaborators(ctx, "acme", "nope", nil)
+			return r, err
+		}, 404},
+		{"add a member as collaborator", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.AddCollaborator(ctx, "acme", "api", "member1", &github.RepositoryAddCollaboratorOptions{Permission: "triage"})
+			return r, err
+		}, 204},
+		{"invite an outside collaborator", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.AddCollaborator(ctx, "acme", "api", "newcomer", &github.RepositoryAddCollaboratorOptions{Permission: "push"})
+			return r, err
+		}, 201},
+		{"add with an unknown permission", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.AddCollaborator(ctx, "acme", "api", "member1", &github.RepositoryAddCollaboratorOptions{Permission: "write"})
+			return r, err
+		}, 422},
+		{"remove a collaborator", func(c *github.Client) (*github.Response, error) {
+			return c.Repositories.RemoveCollaborator(ctx, "acme", "api", "member3")
+		}, 204},
+		{"get a permission", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.GetPermissionLevel(ctx, "acme", "api", "member1")
+			return r, err
+		}, 200},
+		{"get no permission", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.GetPermissionLevel(ctx, "acme", "api", "outsider")
+			return r, err
+		}, 200},
+		{"get the permission of an unknown user", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Repositories.GetPermissionLevel(ctx, "acme", "api", "nobody")
+			return r, err
+		}, 404},
+	}
+	for _, tc := range calls {
+		r, _ := tc.do(c)
+		if r == nil || r.StatusCode != tc.want {
+			t.Errorf("%s: status %v, want %d", tc.name, statusOf(r), tc.want)
+		}
+	}
+
+	// Faults, on a fresh client each, since go-github remembers limits.
+	faults := []struct {
+		name  string
+		setup func()
+		want  int
+	}{
+		{"server error", func() { s.FailNext(1, http.StatusInternalServerError) }, 500},
+		{"unavailable", func() { s.FailNext(1, http.StatusServiceUnavailable) }, 503},
+		{"primary rate limit, 403", func() { s.ExhaustRateLimit(time.Hour, http.StatusForbidden) }, 403},
+		{"primary rate limit, 429", func() { s.ExhaustRateLimit(time.Hour, http.StatusTooManyRequests) }, 429},
+		{"secondary rate limit", func() { s.SecondaryRateLimit(time.Hour) }, 403},
+		{"bad credentials", func() { s.RequireToken("the-token") }, 401},
+	}
+	for _, f := range faults {
+		f.setup()
+		_, r, _ := newClient(t, s).Organizations.ListMembers(ctx, "acme", nil)
+		if r == nil || r.StatusCode != f.want {
+			t.Errorf("%s: status %v, want %d", f.name, statusOf(r), f.want)
+		}
+		s.ClearRateLimits()
+		s.RequireToken("")
+	}
+
+	// A conditional request answers 304 when nothing changed.
+	get := func(etag string) *http.Response {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"orgs/acme/teams", nil)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if r := get(get("").Header.Get("ETag")); r.StatusCode != http.StatusNotModified {
+		t.Errorf("conditional request: status %d, want 304", r.StatusCode)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	for _, err := range problems {
+		t.Error(err)
+	}
+	for _, rt := range routes {
+		if !succeeded[rt.pattern] {
+			t.Errorf("no test call answered %s with success: add one above", rt.pattern)
+		}
+	}
+}
+
+func newClient(t *testing.T, s *Server) *github.Client {
+	t.Helper()
+	c := github.NewClient(nil)
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.BaseURL = u
+	return c
+}
+
+func statusOf(r *github.Response) any {
+	if r == nil {
+		return "no response"
+	}
+	return r.StatusCode
+}
