@@ -212,18 +212,29 @@ func explainRevocations(in PlanInput, target string, revokes []Action) {
 			expired[h.Person+"\x00"+Target(s)] = true
 		}
 	}
-	byAccount := map[string]*model.Person{}
-	for _, p := range in.Org.People {
-		if in.Account == nil {
-			break
+	// A manual target's accounts are person names; an integration's need
+	// the reverse of its account mapping, built once for the target.
+	var byAccount map[string]*model.Person
+	personOf := func(account string) *model.Person {
+		if strings.HasPrefix(target, ManualPrefix) {
+			return in.Org.PersonByName[account]
 		}
-		if a, err := in.Account(target, p); err == nil && a != "" {
-			byAccount[strings.ToLower(a)] = p
+		if byAccount == nil {
+			byAccount = map[string]*model.Person{}
+			for _, p := range in.Org.People {
+				if in.Account == nil {
+					break
+				}
+				if a, err := in.Account(target, p); err == nil && a != "" {
+					byAccount[strings.ToLower(a)] = p
+				}
+			}
 		}
+		return byAccount[strings.ToLower(account)]
 	}
 	for i := range revokes {
 		r := &revokes[i]
-		p := byAccount[strings.ToLower(r.Account)]
+		p := personOf(r.Account)
 		if p == nil {
 			continue
 		}
