@@ -63,4 +63,3 @@ func BenchmarkPlan(b *testing.B) {
 		})
 	}
 }
-
