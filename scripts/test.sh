@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs gatehouse's whole test suite: formatting, vet, and every Go test.
 # It installs what the tests need when it is missing, so it works on a
-# fresh Debian machine with Go. Usage: scripts/test.sh [go test flags...]
+# fresh Debian machine with Go; the PostgreSQL tests start their own
+# server (installing Debian's postgresql package as root when it is
+# missing). Usage: scripts/test.sh [go test flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
