@@ -120,7 +120,11 @@ func kvQuote(s string) string {
 }
 
 // Close closes the connection pool.
-func (i *Integration) Close() { i.pool.Close() }
+func (i *Integration) Close() {
+	if i.pool != nil {
+		i.pool.Close()
+	}
+}
 
 // Capabilities reports that the integration lists, grants and revokes.
 func (i *Integration) Capabilities() reconcile.Capabilities {

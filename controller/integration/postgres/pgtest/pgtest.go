@@ -261,10 +261,7 @@ func lookBin() string {
 		dirs = append(dirs, filepath.Dir(p))
 	}
 	versions, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	// Newest first: 16 before 15 before 9.6.
-	slices.SortFunc(versions, func(a, b string) int {
-		return versionOf(b) - versionOf(a)
-	})
+	newestFirst(versions)
 	dirs = append(dirs, versions...)
 	dirs = append(dirs, "/usr/local/bin", "/usr/local/pgsql/bin")
 	for _, d := range dirs {
@@ -273,6 +270,12 @@ func lookBin() string {
 		}
 	}
 	return ""
+}
+
+// newestFirst sorts /usr/lib/postgresql/VERSION/bin folders newest
+// first: 16 before 15 before 9.6.
+func newestFirst(dirs []string) {
+	slices.SortFunc(dirs, func(a, b string) int { return versionOf(b) - versionOf(a) })
 }
 
 func versionOf(binDir string) int {
