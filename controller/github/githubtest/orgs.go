@@ -1,6 +1,9 @@
 package githubtest
 
-import "net/http"
+import (
+	"net/http"
+	"slices"
+)
 
 const (
 	docListMembers      = "https://docs.github.com/rest/orgs/members#list-organization-members"
@@ -16,16 +19,21 @@ func (s *Server) listOrgMembers(c *call) reply {
 	if o == nil {
 		return notFound(docListMembers)
 	}
+	return listMembers(c, o.members, "Organization", docListMembers, RoleAdmin, RoleMember)
+}
+
+// listMembers answers a page of the active memberships of m: all, or
+// those of the role the request's role parameter names, one of roles.
+func listMembers(c *call, m map[string]*membership, resource, doc string, roles ...string) reply {
 	role := c.r.URL.Query().Get("role")
-	switch role {
-	case "", "all":
+	switch {
+	case role == "" || role == "all":
 		role = ""
-	case RoleAdmin, RoleMember:
-	default:
-		return invalid("Organization", "role", docListMembers)
+	case !slices.Contains(roles, role):
+		return invalid(resource, "role", doc)
 	}
 	var out []simpleUser
-	for _, ms := range sortedMembers(o.members) {
+	for _, ms := range sortedMembers(m) {
 		if ms.state == StateActive && (role == "" || ms.role == role) {
 			out = append(out, userJSON(c.url, ms.user))
 		}

@@ -50,21 +50,7 @@ func (s *Server) listTeamMembers(c *call) reply {
 	if t == nil {
 		return fail
 	}
-	role := c.r.URL.Query().Get("role")
-	switch role {
-	case "", "all":
-		role = ""
-	case RoleMember, RoleMaintainer:
-	default:
-		return invalid("Team", "role", docListTeamMembers)
-	}
-	var out []simpleUser
-	for _, ms := range sortedMembers(t.members) {
-		if ms.state == StateActive && (role == "" || ms.role == role) {
-			out = append(out, userJSON(c.url, ms.user))
-		}
-	}
-	return page(c, out)
+	return listMembers(c, t.members, "Team", docListTeamMembers, RoleMember, RoleMaintainer)
 }
 
 func (s *Server) getTeamMembership(c *call) reply {
