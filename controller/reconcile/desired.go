@@ -82,10 +82,16 @@ type DesiredInput struct {
 func Desired(in DesiredInput) (map[Key]*Grant, []Held) {
 	grants := map[Key]*Grant{}
 	var held []Held
-	for _, r := range in.Org.Requests {
-		if in.Only != nil && !in.Only[r.File] {
-			continue
+	requests := in.Org.Requests
+	if in.Only != nil {
+		requests = nil
+		for path := range in.Only {
+			if r := in.Org.RequestByPath[path]; r != nil {
+				requests = append(requests, r)
+			}
 		}
+	}
+	for _, r := range requests {
 		person := in.Org.PersonByName[r.Person]
 		sys := in.Org.SystemByName[r.System]
 		hold := func(state, format string, args ...any) {

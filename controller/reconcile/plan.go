@@ -70,6 +70,7 @@ type Plan struct {
 	Held    []Held       `json:"held"`
 
 	desired map[Key]*Grant
+	only    map[string]bool // the requests an incremental run is about
 }
 
 // PlanInput is what a plan is computed from.
@@ -84,6 +85,9 @@ type PlanInput struct {
 	// Account names a person's account on a target, to say whose access
 	// a revocation ends.
 	Account Accounts
+	// People, when set, are the only people whose accounts the plan
+	// revokes (an incremental run); nil means everyone.
+	People []*model.Person
 	// AllowRevocations overrides the safety cap once for up to this many
 	// revocations per target (gatehouse reconcile --allow-revocations).
 	AllowRevocations int
@@ -221,7 +225,11 @@ func explainRevocations(in PlanInput, target string, revokes []Action) {
 		}
 		if byAccount == nil {
 			byAccount = map[string]*model.Person{}
-			for _, p := range in.Org.People {
+			people := in.People
+			if people == nil {
+				people = in.Org.People
+			}
+			for _, p := range people {
 				if in.Account == nil {
 					break
 				}

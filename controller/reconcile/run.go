@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse/controller/authz"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
@@ -35,6 +36,10 @@ type Runner struct {
 	Backoff  time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	mu        sync.Mutex
+	engineOrg *model.Org
+	engine    *authz.Engine
 }
 
 // Options tune one run.
@@ -143,7 +148,14 @@ func (r *Runner) Reconcile(ctx context.Context, org *model.Org, opts Options) (*
 
 // Plan reads desired state and every target, and diffs them.
 func (r *Runner) Plan(ctx context.Context, org *model.Org, opts Options) (*Plan, error) {
-	in := DesiredInput{Org: org, Now: r.now(), Account: r.account, Only: opts.Only}
+	in := DesiredInput{Org: org, Now: r.now(), Account: r.account}
+	var people []*model.Person
+	if opts.Only != nil {
+		var err error
+		if in.Only, people, err = r.expand(ctx, org, opts.Only); err != nil {
+			return nil, err
+		}
+	}
 	if opts.RequireApproval {
 		in.Approved = func(path string) bool {
 			d, ok, err := r.Store.DecisionForRequest(ctx, path)
@@ -151,12 +163,117 @@ func (r *Runner) Plan(ctx context.Context, org *model.Org, opts Options) (*Plan,
 		}
 	}
 	desired, held := Desired(in)
-	observed, err := r.observe(ctx, org, desired, opts)
+	var observed map[string]Observed
+	var err error
+	if opts.Only != nil {
+		observed, err = r.observePeople(ctx, org, people, desired)
+	} else {
+		observed, err = r.observe(ctx, org, desired, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return MakePlan(PlanInput{Org: org, Desired: desired, Held: held, Observed: observed,
-		Tasks: r.tasks, Account: r.account, AllowRevocations: opts.AllowRevocations}), nil
+	p := MakePlan(PlanInput{Org: org, Desired: desired, Held: held, Observed: observed, People: people,
+		Tasks: r.tasks, Account: r.account, AllowRevocations: opts.AllowRevocations})
+	p.only = in.Only
+	return p, nil
+}
+
+// expand widens the requests a merge changed to every request of the
+// people they are for (known to the org or, for removed files, to the
+// store), so that an entitlement another of their requests grants is not
+// revoked; and returns those people.
+func (r *Runner) expand(ctx context.Context, org *model.Org, changed map[string]bool) (map[string]bool, []*model.Person, error) {
+	only := map[string]bool{}
+	names := map[string]bool{}
+	for path := range changed {
+		only[path] = true
+		if req := org.RequestByPath[path]; req != nil {
+			names[req.Person] = true
+		}
+		rec, ok, err := r.Store.Request(ctx, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			names[rec.Person] = true
+		}
+	}
+	var people []*model.Person
+	for name := range names {
+		recs, err := r.Store.Requests(ctx, store.RequestFilter{Person: name})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, rec := range recs {
+			only[rec.Path] = true
+		}
+		if p := org.PersonByName[name]; p != nil {
+			people = append(people, p)
+		}
+	}
+	return only, people, nil
+}
+
+// observePeople reads, from the store alone, what gatehouse holds for the
+// accounts of people on every target: an incremental run's view, whose
+// cost follows the people a merge touched. Drift is a full run's job.
+func (r *Runner) observePeople(ctx context.Context, org *model.Org, people []*model.Person, desired map[Key]*Grant) (map[string]Observed, error) {
+	out := map[string]Observed{}
+	ensure := func(target string) Observed {
+		o, ok := out[target]
+		if !ok {
+			o = Observed{Managed: map[Key]bool{}}
+			if !strings.HasPrefix(target, ManualPrefix) {
+				if _, configured := r.Integrations[target]; !configured {
+					o.Err = r.NotConfigured[target]
+					if o.Err == nil {
+						o.Err = fmt.Errorf("%w: integration %s is not set up in this controller", ErrNotConfigured, target)
+					}
+				}
+			}
+			out[target] = o
+		}
+		return o
+	}
+	for k := range desired {
+		ensure(k.Target)
+	}
+	owner := map[string]map[string]bool{} // account -> targets where it is one of people's
+	for _, p := range people {
+		add := func(target, account string) {
+			if owner[account] == nil {
+				owner[account] = map[string]bool{}
+			}
+			owner[account][target] = true
+		}
+		add("", p.Name)
+		if org.Config != nil {
+			for _, in := range org.Config.Integrations {
+				if a, err := r.account(in.Name, p); err == nil {
+					add(in.Name, a)
+				}
+			}
+		}
+	}
+	accounts := make([]string, 0, len(owner))
+	for a := range owner {
+		accounts = append(accounts, a)
+	}
+	slices.Sort(accounts)
+	grants, err := r.Store.ManagedByAccounts(ctx, accounts)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		manual := strings.HasPrefix(g.Integration, ManualPrefix)
+		if !owner[g.Account][g.Integration] && !(manual && owner[g.Account][""]) {
+			continue // someone else's account of the same name elsewhere
+		}
+		o := ensure(g.Integration)
+		o.Managed[Key{Target: g.Integration, Account: g.Account, Entitlement: g.Entitlement}] = true
+	}
+	return out, nil
 }
 
 // observe reads what each target holds: integrations that can list are
@@ -201,11 +318,7 @@ func (r *Runner) observeTarget(ctx context.Context, target string, scope []strin
 	}
 	obs := Observed{Managed: make(map[Key]bool, len(grants))}
 	for _, g := range grants {
-		k := Key{Target: target, Account: g.Account, Entitlement: g.Entitlement}
-		if opts.Only != nil && desired[k] == nil && !r.touches(k, desired) {
-			continue
-		}
-		obs.Managed[k] = true
+		obs.Managed[Key{Target: target, Account: g.Account, Entitlement: g.Entitlement}] = true
 	}
 	if strings.HasPrefix(target, ManualPrefix) {
 		return obs, nil
@@ -218,7 +331,7 @@ func (r *Runner) observeTarget(ctx context.Context, target string, scope []strin
 		}
 		return obs, nil
 	}
-	if !it.Capabilities().List || opts.Only != nil {
+	if !it.Capabilities().List {
 		return obs, nil
 	}
 	accounts, err := it.List(ctx, scope)
@@ -237,17 +350,6 @@ func (r *Runner) observeTarget(ctx context.Context, target string, scope []strin
 		}
 	}
 	return obs, nil
-}
-
-// touches reports whether a managed key belongs to an account an
-// incremental run is about.
-func (r *Runner) touches(k Key, desired map[Key]*Grant) bool {
-	for d := range desired {
-		if d.Target == k.Target && d.Account == k.Account {
-			return true
-		}
-	}
-	return false
 }
 
 // apply runs the plan's actions, targets in parallel (one target's
@@ -292,7 +394,16 @@ func (r *Runner) apply(ctx context.Context, plan *Plan, opts Options, res *Resul
 // or failed.
 func (r *Runner) act(ctx context.Context, a Action, opts Options) error {
 	if a.Task {
-		return r.Store.Audit(ctx, store.Event{Time: r.now(), Actor: "gatehouse", Kind: "task-" + a.Op, Subject: a.Key.String(),
+		if a.Op == OpGrant {
+			return nil // recorded with the request's pending-provisioning state
+		}
+		// A revocation task stays open until an admin marks it done; say
+		// so once, not on every run.
+		prev, err := r.Store.AuditLog(ctx, store.AuditQuery{Kind: "task-revoke", Subject: a.Key.String(), Limit: 1})
+		if err != nil || len(prev) > 0 {
+			return err
+		}
+		return r.Store.Audit(ctx, store.Event{Time: r.now(), Actor: "gatehouse", Kind: "task-revoke", Subject: a.Key.String(),
 			Detail: map[string]string{"reason": a.Reason, "system": a.System, "person": a.Person}})
 	}
 	id, err := r.Store.Intend(ctx, store.Action{Integration: a.Target, System: a.System, Account: a.Account,

@@ -369,3 +369,48 @@ func crashChild() {
 	r := &Runner{Store: st, Integrations: map[string]Integration{"gh": gh}, Attempts: 1, Now: func() time.Time { return now }}
 	_, _ = r.Reconcile(context.Background(), testOrg("alice github member", "bob github member", "carol github member"), Options{})
 }
+
+func TestIncrementalRunAfterAMergeMatchesAFullRun(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+	gh := newFakeTarget()
+	r := runner(st, gh)
+	// alice holds member twice (two requests), bob once; carol has none.
+	if _, err := r.Reconcile(ctx, testOrg("alice github member", "alice github also-member", "bob github member", "bob badge visitor"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The merge removes one of alice's two requests, bob's github request,
+	// and adds carol's; only those files are reconciled.
+	org := testOrg("alice github member", "bob badge visitor", "carol github maintainer")
+	// testOrg names files by position; rename to keep the untouched ones.
+	rename := map[string]string{"access/badge/bob-1.yaml": "access/badge/bob-3.yaml"}
+	for old, new := range rename {
+		req := org.RequestByPath[old]
+		delete(org.RequestByPath, old)
+		req.File = new
+		org.RequestByPath[new] = req
+	}
+	carol := org.RequestByPath["access/github/carol-2.yaml"]
+	delete(org.RequestByPath, carol.File)
+	carol.File = "access/github/carol-9.yaml"
+	org.RequestByPath[carol.File] = carol
+	only := map[string]bool{"access/github/alice-1.yaml": true, "access/github/bob-2.yaml": true, "access/github/carol-9.yaml": true}
+	res, err := r.Reconcile(ctx, org, Options{Only: only})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !gh.has("alice-gh", "member") || gh.has("bob-gh", "member") || !gh.has("carol-gh", "team:platform:maintainer") {
+		t.Fatalf("incremental run left %v (%+v)", gh.accounts, res)
+	}
+	for path, want := range map[string]string{"access/github/bob-2.yaml": StateRevoked, "access/github/carol-9.yaml": StateProvisioned, "access/github/alice-1.yaml": StateRevoked} {
+		if got, _, _ := st.Request(ctx, path); got.State != want {
+			t.Errorf("%s is %q, want %q", path, got.State, want)
+		}
+	}
+	// A full run afterwards finds nothing left to do.
+	gh.calls = nil
+	full, err := r.Reconcile(ctx, org, Options{})
+	if err != nil || full.Done != 0 || len(gh.calls) != 0 {
+		t.Errorf("a full run after the incremental one still acted: %+v %v %v", full, gh.calls, err)
+	}
+}

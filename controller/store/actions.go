@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -173,6 +174,23 @@ func (s *Store) Managed(ctx context.Context, integration string) ([]Grant, error
 	return query(ctx, s, "list managed grants of "+integration, scanGrant,
 		`SELECT integration, system, account, entitlement, since FROM managed
 		WHERE ? = '' OR integration = ? ORDER BY integration, account, entitlement`, integration, integration)
+}
+
+// ManagedByAccounts lists the grants gatehouse holds for any of accounts,
+// on every integration, by integration, account and entitlement: what an
+// incremental reconcile needs of the people a merge touched, at a cost
+// that follows them, not the organisation.
+func (s *Store) ManagedByAccounts(ctx context.Context, accounts []string) ([]Grant, error) {
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(accounts))
+	for i, a := range accounts {
+		args[i] = a
+	}
+	return query(ctx, s, "list managed grants of "+strings.Join(accounts, ", "), scanGrant,
+		`SELECT integration, system, account, entitlement, since FROM managed
+		WHERE account IN (?`+strings.Repeat(", ?", len(accounts)-1)+`) ORDER BY integration, account, entitlement`, args...)
 }
 
 // ManagedTargets lists, sorted, the integrations on which gatehouse holds

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/gatehouse-dev/gatehouse/controller/integration/postgres"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 )
@@ -39,6 +40,18 @@ func buildIntegrations(ctx context.Context, org *model.Org, getenv func(string) 
 	return its, notConfigured, closeAll
 }
 
-func buildIntegration(_ context.Context, in model.Integration, _ func(string) string, _ func(string) ([]byte, error)) (reconcile.Integration, func(), error) {
+func buildIntegration(ctx context.Context, in model.Integration, getenv func(string) string, readFile func(string) ([]byte, error)) (reconcile.Integration, func(), error) {
+	switch {
+	case in.Type == model.IntegrationPostgres && in.Postgres != nil:
+		cred, err := postgres.CredentialsFromEnv(postgres.EnvPrefix(in.Name), getenv, readFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		it, err := postgres.New(ctx, *in.Postgres, cred)
+		if err != nil {
+			return nil, nil, err
+		}
+		return it, it.Close, nil
+	}
 	return nil, nil, fmt.Errorf("%w: gatehouse cannot provision %s integrations yet; its systems' requests wait (provision them by hand meanwhile)", reconcile.ErrNotConfigured, in.Type)
 }
