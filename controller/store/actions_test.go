@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -440,5 +441,37 @@ func BenchmarkIntendFinish(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestManagedByAccountsFindsOnePersonsGrantsEverywhere(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenMemory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, g := range []Grant{
+		{Integration: "gh", System: "github", Account: "alice-gh", Entitlement: "member"},
+		{Integration: "manual/badge", System: "badge", Account: "alice", Entitlement: "visitor"},
+		{Integration: "gh", System: "github", Account: "bob", Entitlement: "member"},
+	} {
+		if err := s.SetManaged(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ManagedByAccounts(ctx, []string{"alice", "alice-gh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, g := range got {
+		keys = append(keys, g.Integration+" "+g.Account+" "+g.Entitlement)
+	}
+	if want := []string{"gh alice-gh member", "manual/badge alice visitor"}; !slices.Equal(keys, want) {
+		t.Errorf("ManagedByAccounts = %v, want %v", keys, want)
+	}
+	if none, err := s.ManagedByAccounts(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no accounts: %v %v", none, err)
 	}
 }

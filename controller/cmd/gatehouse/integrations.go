@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/gatehouse-dev/gatehouse/controller/integration/github"
 	"github.com/gatehouse-dev/gatehouse/controller/integration/postgres"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
@@ -42,6 +43,13 @@ func buildIntegrations(ctx context.Context, org *model.Org, getenv func(string) 
 
 func buildIntegration(ctx context.Context, in model.Integration, getenv func(string) string, readFile func(string) ([]byte, error)) (reconcile.Integration, func(), error) {
 	switch {
+	case in.Type == model.IntegrationGitHub && in.GitHub != nil:
+		client, err := github.ClientFromEnv()
+		if err != nil {
+			return nil, nil, err
+		}
+		// The token's own account, which the integration never changes.
+		return github.New(*in.GitHub, client, getenv("GATEHOUSE_GITHUB_LOGIN")), nil, nil
 	case in.Type == model.IntegrationPostgres && in.Postgres != nil:
 		cred, err := postgres.CredentialsFromEnv(postgres.EnvPrefix(in.Name), getenv, readFile)
 		if err != nil {
