@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gatehouse-dev/gatehouse/controller/load"
+	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
@@ -65,6 +68,8 @@ func newReconcileCmd() *cobra.Command {
 		dryRun          bool
 		allow           int
 		requireApproval bool
+		watch           bool
+		interval        time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:     "reconcile [--repo DIR] [--rev REV] [--state-dir DIR] [--dry-run] [--format text|json]",
@@ -102,6 +107,9 @@ revocations, 2 could not run.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := format.check(); err != nil {
 				return err
+			}
+			if watch {
+				return watchRepo(cmd, repo, state, interval, reconcile.Options{Actor: actor(), RequireApproval: requireApproval})
 			}
 			org, err := loadOrg(cmd, repo.dir, repo.rev)
 			if err != nil {
@@ -154,6 +162,8 @@ revocations, 2 could not run.`,
 	format.register(cmd, "output format: text or json")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing, neither the targets nor the store")
 	cmd.Flags().IntVar(&allow, "allow-revocations", 0, "allow up to this many revocations per integration in this run, beyond the Config's limits (recorded in the audit log)")
+	cmd.Flags().BoolVar(&watch, "watch", false, "keep running: reconcile when the access repo's files change (a local path) and every --interval")
+	cmd.Flags().DurationVar(&interval, "interval", 5*time.Minute, "with --watch, the time between full runs")
 	cmd.Flags().BoolVar(&requireApproval, "require-approval", false, "hold requests that reached the default branch without an approved decision recorded by the controller (unapproved-merge)")
 	return cmd
 }
@@ -164,4 +174,48 @@ func actor() string {
 		return u
 	}
 	return "gatehouse-cli"
+}
+
+// watchRepo reconciles the access repo at a local path on every change
+// and interval until interrupted, printing one summary line per run.
+func watchRepo(cmd *cobra.Command, repo repoFlags, state stateFlags, interval time.Duration, opts reconcile.Options) error {
+	if repo.rev != "" {
+		return &exitError{code: exitCouldNotRun, err: fmt.Errorf("--watch follows the files of a local access repo; drop --rev %s", repo.rev)}
+	}
+	st, err := state.open(cmd)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := cmd.Context()
+	org, _, err := load.Open(ctx, repo.dir, "")
+	if err != nil {
+		return &exitError{code: exitCouldNotRun, err: err}
+	}
+	its, notConfigured, closeAll := buildIntegrations(ctx, org, os.Getenv, os.ReadFile)
+	defer closeAll()
+	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	w := &reconcile.Watcher{
+		Runner: &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond, Log: logger},
+		Dir:    repo.dir, Interval: interval, Options: opts,
+		Load: func(ctx context.Context) (*model.Org, model.Findings, error) { return load.Open(ctx, repo.dir, "") },
+		Report: func(res *reconcile.Result, err error) {
+			if err != nil {
+				logger.Error("reconcile skipped", "error", err)
+				return
+			}
+			c := res.Plan.Counts()
+			logger.Info("reconciled", "done", res.Done, "failed", res.Failed, "tasks", c.Tasks, "held", c.Held, "drift", c.Drift, "waiting", c.Unavailable, "stopped", c.Blocked)
+			for _, e := range res.Errors {
+				logger.Error("reconcile action failed", "error", e)
+			}
+		},
+	}
+	for name, why := range notConfigured {
+		logger.Warn("integration not configured; its changes wait", "integration", name, "why", why)
+	}
+	if err := w.Run(ctx); err != nil {
+		return &exitError{code: exitCouldNotRun, err: err}
+	}
+	return nil
 }
