@@ -2,9 +2,12 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+	"os"
+	"path/filepath"
 
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/validate"
 )
 
@@ -13,6 +16,7 @@ func newValidateCmd() *cobra.Command {
 		repo   repoFlags
 		format = formatFlag{allowed: []string{"text", "json", "github"}}
 		now    nowFlag
+		state  stateFlags
 	)
 	cmd := &cobra.Command{
 		Use:     "validate [--repo DIR] [--rev REV] [--format text|json|github]",
@@ -51,6 +55,11 @@ errors, 2 when the repo could not be read at all.`,
 				return &exitError{code: exitCouldNotRun, err: err}
 			}
 			findings = append(findings, validate.Org(org, opts)...)
+			unseen, err := catalogueFindings(cmd, org, state)
+			if err != nil {
+				return err
+			}
+			findings = append(findings, unseen...)
 			findings.Sort()
 			if err := render(cmd, findingReport{repo: repo, org: org, findings: findings}); err != nil {
 				return &exitError{code: exitCouldNotRun, err: err}
@@ -64,6 +73,7 @@ errors, 2 when the repo could not be read at all.`,
 	repo.register(cmd)
 	format.register(cmd, "output format: text, json or github (workflow annotations)")
 	now.register(cmd, "evaluate expiry as of this RFC 3339 time instead of the current time")
+	cmd.Flags().StringVar(&state.dir, "state-dir", "", "also warn about access levels whose entitlement the integration never reported, from the controller's store in this folder (or $GATEHOUSE_STATE_DIR)")
 	return cmd
 }
 
@@ -72,4 +82,43 @@ type findingReport struct {
 	repo     repoFlags
 	org      *model.Org
 	findings model.Findings
+}
+
+// catalogueFindings warns about access levels mapping to entitlements the
+// integrations never reported, when a controller's store is at hand
+// (--state-dir or GATEHOUSE_STATE_DIR); without one there is nothing to
+// compare with.
+func catalogueFindings(cmd *cobra.Command, org *model.Org, state stateFlags) (model.Findings, error) {
+	if state.dir == "" && os.Getenv("GATEHOUSE_STATE_DIR") == "" {
+		return nil, nil
+	}
+	dir, err := state.path()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, "gatehouse.db")); err != nil {
+		return nil, nil
+	}
+	st, err := state.open(cmd)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	catalogue := map[string][]string{}
+	for _, s := range org.Systems {
+		t := reconcile.Target(s)
+		if _, done := catalogue[t]; done || s.Integration == "" {
+			continue
+		}
+		entries, err := st.Catalogue(cmd.Context(), t)
+		if err != nil {
+			return nil, &exitError{code: exitCouldNotRun, err: err}
+		}
+		seen := make([]string, len(entries))
+		for i, e := range entries {
+			seen[i] = e.Entitlement
+		}
+		catalogue[t] = seen
+	}
+	return reconcile.UnseenEntitlements(org, catalogue), nil
 }
