@@ -67,4 +67,3 @@ func TestValidateWarnsAboutEntitlementsNeverSeen(t *testing.T) {
 		t.Errorf("warned about an entitlement the catalogue holds:\n%s", r.stdout+r.stderr)
 	}
 }
-
