@@ -414,3 +414,32 @@ func TestIncrementalRunAfterAMergeMatchesAFullRun(t *testing.T) {
 		t.Errorf("a full run after the incremental one still acted: %+v %v %v", full, gh.calls, err)
 	}
 }
+
+func TestS12AccessIsRevokedOnRemovalExpiryAndOffboarding(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after *model.Org
+	}{
+		{"removal", testOrg()},
+		{"expiry", testOrg("bob github member expired")},
+		{"offboarding", func() *model.Org {
+			o := testOrg("bob github member")
+			o.PersonByName["bob"].Status = model.StatusOffboarded
+			return o
+		}()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openStore(t, filepath.Join(t.TempDir(), "state.db"))
+			gh := newFakeTarget()
+			r := runner(st, gh)
+			if _, err := r.Reconcile(ctx, testOrg("bob github member"), Options{}); err != nil || !gh.has("bob-gh", "member") {
+				t.Fatalf("grant: %v %v", err, gh.accounts)
+			}
+			res, err := r.Reconcile(ctx, tc.after, Options{})
+			if err != nil || res.Done != 1 || gh.has("bob-gh", "member") {
+				t.Fatalf("bob kept his access after %s: %+v %v %v", tc.name, res, err, gh.accounts)
+			}
+		})
+	}
+}

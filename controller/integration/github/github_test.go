@@ -398,7 +398,7 @@ func TestAgainstFakeGitHubNeverTouchesItsOwnAccount(t *testing.T) {
 	}
 }
 
-func TestAgainstFakeGitHubNeverLeaksTheToken(t *testing.T) {
+func TestS9AgainstFakeGitHubNeverLeaksTheToken(t *testing.T) {
 	const token = "ghp_S3cr3tT0kenThatMustNeverBeSeen0123456789"
 	srv := githubtest.NewServer(t)
 	srv.AddMember(org, "olivia", githubtest.RoleAdmin)

@@ -88,7 +88,7 @@ func TestCredentialsFromEnv(t *testing.T) {
 	}
 }
 
-func TestCredentialsPrintWithoutPassword(t *testing.T) {
+func TestS9CredentialsPrintWithoutPassword(t *testing.T) {
 	c := Credentials{User: "gatehouse", Password: "hunter2-very-secret"}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 		out := fmt.Sprintf(verb, c)

@@ -444,7 +444,7 @@ func TestCredentialsFromEnvConnect(t *testing.T) {
 	in.Close()
 }
 
-func TestErrorsNeverShowThePassword(t *testing.T) {
+func TestS9ErrorsNeverShowThePassword(t *testing.T) {
 	in, _ := connect(t, false)
 	ctx := context.Background()
 	for _, err := range []error{
