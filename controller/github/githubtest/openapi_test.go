@@ -9,11 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -34,23 +31,16 @@ var githubSpec struct {
 	once   sync.Once
 	doc    *openapi3.T
 	router routers.Router
-	// unreachable says why npm could not install the description.
-	unreachable string
-	err         error
+	err    error
 }
 
-// loadGitHubSpec installs @octokit/openapi with npm into a cache
-// directory (once; never into the repository) and loads its
-// api.github.com.json. Without npm or its registry the test is skipped,
-// unless CI is set: there the check must run.
+// loadGitHubSpec loads api.github.com.json of @octokit/openapi, which
+// NPMPackage installs into a cache directory (never into the
+// repository); without npm the test is skipped, unless CI is set.
 func loadGitHubSpec(t *testing.T) (*openapi3.T, routers.Router) {
 	t.Helper()
+	file := filepath.Join(NPMPackage(t, "@octokit/openapi", openapiVersion), "generated", "api.github.com.json")
 	githubSpec.once.Do(func() {
-		file, unreachable, err := installSpec()
-		if err != nil || unreachable != "" {
-			githubSpec.unreachable, githubSpec.err = unreachable, err
-			return
-		}
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromFile(file)
 		if err != nil {
@@ -66,62 +56,10 @@ func loadGitHubSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		}
 		githubSpec.doc, githubSpec.router = doc, router
 	})
-	if githubSpec.unreachable != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("GitHub's OpenAPI description is needed in CI: %s", githubSpec.unreachable)
-		}
-		t.Skipf("skipping the OpenAPI check: %s (set CI to make this a failure)", githubSpec.unreachable)
-	}
 	if githubSpec.err != nil {
 		t.Fatal(githubSpec.err)
 	}
 	return githubSpec.doc, githubSpec.router
-}
-
-// installSpec returns the path of api.github.com.json, installing the
-// package first when the cache does not hold it. unreachable is set when
-// npm or its registry cannot be used.
-func installSpec() (file, unreachable string, err error) {
-	root, err := os.UserCacheDir()
-	if err != nil {
-		root = os.TempDir()
-	}
-	dir := filepath.Join(root, "gatehouse", "npm", "octokit-openapi-"+openapiVersion)
-	file = filepath.Join(dir, "node_modules", "@octokit", "openapi", "generated", "api.github.com.json")
-	if _, err := os.Stat(file); err == nil {
-		return file, "", nil
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return "", "npm is not installed", nil
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return "", "", fmt.Errorf("create npm cache %s: %w", dir, err)
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".install-")
-	if err != nil {
-		return "", "", fmt.Errorf("create npm cache %s: %w", dir, err)
-	}
-	defer os.RemoveAll(tmp)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--prefix", tmp, "--no-audit", "--no-fund", "--no-save", "@octokit/openapi@"+openapiVersion)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Sprintf("npm install @octokit/openapi@%s failed: %v: %s", openapiVersion, err, lastLines(out, 5)), nil
-	}
-	// Another test binary may have installed it meanwhile: either copy
-	// will do.
-	if err := os.Rename(tmp, dir); err != nil {
-		if _, statErr := os.Stat(file); statErr != nil {
-			return "", "", fmt.Errorf("move the npm install into %s: %w", dir, err)
-		}
-	}
-	return file, "", nil
-}
-
-func lastLines(b []byte, n int) string {
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }
 
 // checkExchange checks one response of the fake against GitHub's
