@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gatehouse-dev/gatehouse/controller/integrations"
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
@@ -120,7 +121,7 @@ revocations, 2 could not run.`,
 				return err
 			}
 			defer st.Close()
-			its, notConfigured, closeAll := buildIntegrations(cmd.Context(), org, os.Getenv, os.ReadFile)
+			its, notConfigured, closeAll := integrations.Build(cmd.Context(), org, os.Getenv, os.ReadFile)
 			defer closeAll()
 			runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond,
 				Log: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
@@ -192,7 +193,7 @@ func watchRepo(cmd *cobra.Command, repo repoFlags, state stateFlags, interval ti
 	if err != nil {
 		return &exitError{code: exitCouldNotRun, err: err}
 	}
-	its, notConfigured, closeAll := buildIntegrations(ctx, org, os.Getenv, os.ReadFile)
+	its, notConfigured, closeAll := integrations.Build(ctx, org, os.Getenv, os.ReadFile)
 	defer closeAll()
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 	w := &reconcile.Watcher{

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gatehouse-dev/gatehouse/controller/authz"
+	"github.com/gatehouse-dev/gatehouse/controller/integrations"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
@@ -326,7 +327,7 @@ Exit status: 0 no drift, 1 drift found, 2 could not run.`,
 				return err
 			}
 			defer st.Close()
-			its, notConfigured, closeAll := buildIntegrations(cmd.Context(), org, os.Getenv, os.ReadFile)
+			its, notConfigured, closeAll := integrations.Build(cmd.Context(), org, os.Getenv, os.ReadFile)
 			defer closeAll()
 			runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured}
 			plan, err := runner.Plan(cmd.Context(), org, reconcile.Options{DryRun: true})

@@ -1,4 +1,7 @@
-package main
+// Package integrations sets up the access repo's configured integrations
+// with credentials from the environment, for the commands and the
+// controller that reconcile.
+package integrations
 
 import (
 	"context"
@@ -10,12 +13,12 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 )
 
-// buildIntegrations sets up the access repo's Config integrations with
+// Build sets up the access repo's Config integrations with
 // credentials from the environment (S9: never from the access repo). An
 // integration without credentials, or of a type gatehouse cannot
 // provision yet, is returned in notConfigured with what to set; its
 // changes wait while everything else runs. closeAll releases connections.
-func buildIntegrations(ctx context.Context, org *model.Org, getenv func(string) string, readFile func(string) ([]byte, error)) (
+func Build(ctx context.Context, org *model.Org, getenv func(string) string, readFile func(string) ([]byte, error)) (
 	its map[string]reconcile.Integration, notConfigured map[string]error, closeAll func()) {
 	its, notConfigured = map[string]reconcile.Integration{}, map[string]error{}
 	var closers []func()

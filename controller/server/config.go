@@ -1,0 +1,107 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/gatehouse-dev/gatehouse/config"
+)
+
+// Config is gatehouse serve's configuration (config/gatehouse.yaml
+// documents every field).
+type Config struct {
+	Repo      string          `json:"repo"`
+	Listen    string          `json:"listen"`
+	StateDir  string          `json:"stateDir"`
+	Reconcile ReconcileConfig `json:"reconcile"`
+	Log       LogConfig       `json:"log"`
+}
+
+// ReconcileConfig tunes the reconcile loop.
+type ReconcileConfig struct {
+	Interval        string `json:"interval"`
+	RequireApproval bool   `json:"requireApproval"`
+}
+
+// LogConfig chooses the log's level and format.
+type LogConfig struct {
+	Level  string `json:"level"`
+	Format string `json:"format"`
+}
+
+// LoadConfig reads the default configuration, then the file at path over
+// it (none when path is empty), then the environment (GATEHOUSE_REPO,
+// GATEHOUSE_LISTEN, GATEHOUSE_STATE_DIR) over both, and checks the result.
+// Unknown fields are errors that name the file.
+func LoadConfig(path string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	if err := yaml.UnmarshalStrict(config.Default, c); err != nil {
+		return nil, fmt.Errorf("the built-in default configuration: %w", err)
+	}
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read the configuration: %w; pass an existing file with --config or drop it to use the defaults", err)
+		}
+		if err := yaml.UnmarshalStrict(data, c); err != nil {
+			return nil, fmt.Errorf("%s: %w; config/gatehouse.yaml lists the fields", path, err)
+		}
+	}
+	for env, field := range map[string]*string{"GATEHOUSE_REPO": &c.Repo, "GATEHOUSE_LISTEN": &c.Listen, "GATEHOUSE_STATE_DIR": &c.StateDir} {
+		if v := getenv(env); v != "" {
+			*field = v
+		}
+	}
+	return c, c.Check()
+}
+
+// Check reports what is wrong with the configuration.
+func (c *Config) Check() error {
+	var problems []string
+	if c.Repo == "" {
+		problems = append(problems, "repo is empty: name the access repo (a local path)")
+	}
+	if c.Listen == "" {
+		problems = append(problems, "listen is empty: give an address such as 127.0.0.1:8080")
+	}
+	if _, err := c.Interval(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, fmt.Sprintf("log.level %q: use debug, info, warn or error", c.Log.Level))
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		problems = append(problems, fmt.Sprintf("log.format %q: use text or json", c.Log.Format))
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("configuration: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Interval returns reconcile.interval as a duration.
+func (c *Config) Interval() (time.Duration, error) {
+	d, err := time.ParseDuration(c.Reconcile.Interval)
+	if err != nil || d < time.Second {
+		return 0, fmt.Errorf("reconcile.interval %q: use a duration of at least 1s, such as 5m", c.Reconcile.Interval)
+	}
+	return d, nil
+}
+
+// IsGitHubRepo reports whether repo names a GitHub repository (owner/name)
+// rather than a local path.
+func IsGitHubRepo(repo string) bool {
+	if _, err := os.Stat(repo); err == nil {
+		return false
+	}
+	owner, name, ok := strings.Cut(repo, "/")
+	return ok && owner != "" && name != "" && !strings.Contains(name, "/") && !strings.HasPrefix(repo, ".")
+}

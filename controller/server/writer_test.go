@@ -1,0 +1,18 @@
+package server
+
+import (
+	"io"
+	"sync"
+)
+
+// lockedWriter serialises writes from the controller's goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
