@@ -19,6 +19,20 @@ import (
 // what it touches.
 func CommitEdits(tb testing.TB, r *git.Repository, parent plumbing.Hash, msg string, edits Files) plumbing.Hash {
 	tb.Helper()
+	return commitEdits(tb, r, []plumbing.Hash{parent}, msg, edits)
+}
+
+// CommitMerge commits first's tree with edits applied (the result of
+// merging second into first, the caller supplying what the merge brings)
+// with both as parents, without moving any branch.
+func CommitMerge(tb testing.TB, r *git.Repository, first, second plumbing.Hash, msg string, edits Files) plumbing.Hash {
+	tb.Helper()
+	return commitEdits(tb, r, []plumbing.Hash{first, second}, msg, edits)
+}
+
+func commitEdits(tb testing.TB, r *git.Repository, parents []plumbing.Hash, msg string, edits Files) plumbing.Hash {
+	tb.Helper()
+	parent := parents[0]
 	pc, err := r.CommitObject(parent)
 	if err != nil {
 		tb.Fatalf("read commit %s: %v", parent, err)
@@ -28,7 +42,7 @@ func CommitEdits(tb testing.TB, r *git.Repository, parent plumbing.Hash, msg str
 		tb.Fatalf("edit tree of %s: %v", parent, err)
 	}
 	sig := object.Signature{Name: "gatehouse test", Email: "test@gatehouse.invalid", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root, ParentHashes: []plumbing.Hash{parent}}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root, ParentHashes: parents}
 	obj := r.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		tb.Fatalf("encode commit: %v", err)
