@@ -4,25 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 
+	ghapi "github.com/gatehouse-dev/gatehouse/controller/github"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 )
-
-// perPage is the largest page GitHub serves: the fewest calls per list.
-const perPage = 100
 
 // Integration provisions one GitHub organisation.
 type Integration struct {
 	org    string
 	client *gh.Client
 	self   string
-	retry  retryPolicy
+	retry  ghapi.RetryPolicy
 }
 
 var _ reconcile.Integration = (*Integration)(nil)
@@ -32,7 +29,7 @@ var _ reconcile.Integration = (*Integration)(nil)
 // or the app's bot): it is never granted, revoked or listed. A nil client
 // makes every call fail with reconcile.ErrNotConfigured.
 func New(settings model.GitHubIntegration, client *gh.Client, self string) *Integration {
-	return &Integration{org: settings.Organization, client: client, self: strings.ToLower(self), retry: defaultRetry}
+	return &Integration{org: settings.Organization, client: client, self: strings.ToLower(self), retry: ghapi.DefaultRetryPolicy}
 }
 
 // Capabilities reports that the integration lists, grants and revokes.
@@ -140,19 +137,11 @@ func (g *Integration) List(ctx context.Context, scope []string) ([]reconcile.Acc
 
 // listAll follows every page of a list.
 func listAll[T any](ctx context.Context, g *Integration, what string, list func(gh.ListOptions) ([]T, *gh.Response, error)) ([]T, error) {
-	opts := gh.ListOptions{PerPage: perPage}
-	var all []T
-	for {
-		page, resp, err := fetch(ctx, g, func() ([]T, *gh.Response, error) { return list(opts) })
-		if err != nil {
-			return nil, fmt.Errorf("github %s: list %s: %w", g.org, what, err)
-		}
-		all = append(all, page...)
-		if resp.NextPage == 0 {
-			return all, nil
-		}
-		opts.Page = resp.NextPage
+	all, err := ghapi.ListAll(ctx, g.retry, list)
+	if err != nil {
+		return nil, fmt.Errorf("github %s: list %s: %w", g.org, what, err)
 	}
+	return all, nil
 }
 
 // Grant gives account the entitlement. Holding it, or a higher level of
@@ -343,14 +332,13 @@ func (g *Integration) permission(ctx context.Context, repo, account string) (str
 
 // fetch makes one call that returns a value, through do.
 func fetch[T any](ctx context.Context, g *Integration, call func() (T, *gh.Response, error)) (T, *gh.Response, error) {
-	var v T
-	resp, err := g.do(ctx, func() (*gh.Response, error) {
-		var resp *gh.Response
-		var err error
-		v, resp, err = call()
-		return resp, err
-	})
-	return v, resp, err
+	return ghapi.Fetch(ctx, g.retry, call)
+}
+
+// do makes one API call, waiting out rate limits and retrying 5xx answers
+// and network errors as the policy allows.
+func (g *Integration) do(ctx context.Context, call func() (*gh.Response, error)) (*gh.Response, error) {
+	return g.retry.Do(ctx, call)
 }
 
 // absentIsDone turns the 404 of removing what is not there into success.
@@ -361,7 +349,4 @@ func absentIsDone(resp *gh.Response, err error) (*gh.Response, error) {
 	return resp, err
 }
 
-func isNotFound(err error) bool {
-	var apiErr *gh.ErrorResponse
-	return errors.As(err, &apiErr) && apiErr.Response != nil && apiErr.Response.StatusCode == http.StatusNotFound
-}
+func isNotFound(err error) bool { return ghapi.IsNotFound(err) }

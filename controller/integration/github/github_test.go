@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	ghapi "github.com/gatehouse-dev/gatehouse/controller/github"
 	"github.com/gatehouse-dev/gatehouse/controller/github/githubtest"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
@@ -22,7 +23,7 @@ const (
 
 // fastRetry keeps the tests' backoff short; rate-limit waits are as long
 // as the fake asks.
-var fastRetry = retryPolicy{attempts: 3, backoff: time.Millisecond, rateWaits: 3, margin: 20 * time.Millisecond}
+var fastRetry = ghapi.RetryPolicy{Attempts: 3, Backoff: time.Millisecond, RateWaits: 3, Margin: 20 * time.Millisecond}
 
 // setup starts a fake GitHub with the acme organisation (olivia and the
 // controller's own account as owners, a platform team, an api
@@ -327,7 +328,7 @@ func TestAgainstFakeGitHubRetriesServerErrors(t *testing.T) {
 		wantCalls int
 	}{
 		{"two 502s then success", 2, false, 3},
-		{"failing throughout", 10, true, fastRetry.attempts},
+		{"failing throughout", 10, true, fastRetry.Attempts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
