@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -69,9 +70,14 @@ type handle struct {
 }
 
 // Open opens the Git repository at path or in one of its parents (like
-// git itself, it looks upward for .git).
+// git itself, it looks upward for .git). A bare repository (a Mirror's
+// directory, or a .git directory itself) is opened as it is: its files are
+// the whole tree, with no prefix.
 func Open(path string) (*Repo, error) {
-	r, err := git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	// Looking upward from a bare repository would find no .git, or worse
+	// the .git of a checkout the bare repository happens to sit in.
+	opts := &git.PlainOpenOptions{DetectDotGit: !isBare(path), EnableDotGitCommonDir: true}
+	r, err := git.PlainOpenWithOptions(path, opts)
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, fmt.Errorf("open git repository %s: no .git found here or in a parent directory; pass the access repo's checkout, or drop --rev to read a plain directory", path)
@@ -83,6 +89,24 @@ func Open(path string) (*Repo, error) {
 		return nil, fmt.Errorf("open git repository %s: unexpected storage %T", path, r.Storer)
 	}
 	return &Repo{path: path, prefix: worktreePrefix(r, path), dotFS: st.Filesystem(), main: r}, nil
+}
+
+// isBare reports whether dir is itself a Git directory (HEAD, objects/
+// and refs/ at its top and no .git inside): a bare repository.
+func isBare(dir string) bool {
+	if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		return false
+	}
+	head, err := os.Stat(filepath.Join(dir, "HEAD"))
+	if err != nil || !head.Mode().IsRegular() {
+		return false
+	}
+	for _, sub := range []string{"objects", "refs"} {
+		if st, err := os.Stat(filepath.Join(dir, sub)); err != nil || !st.IsDir() {
+			return false
+		}
+	}
+	return true
 }
 
 // worktreePrefix returns where path lies inside r's working tree, as a
