@@ -6,7 +6,11 @@
 //
 // Tests set the organisation up through the Server's methods (AddMember,
 // AddTeam, AddRepo, ...), point a go-github client at Server.URL, and
-// assert on the fake's state and on its request log (Calls, Writes). Faults
+// assert on the fake's state and on its request log (Calls, Writes).
+// Pull requests are set up the same way (AddPullRequest, AddReview,
+// AddComment, AddLabel, SetHead, MergePR, ClosePR) and read back
+// (PullRequestState, Comments, Labels, CheckRuns); the fake attributes
+// its own writes to DefaultViewer, or to the login ActAs names. Faults
 // are injected on demand: FailNext answers the next requests with a 5xx,
 // ExhaustRateLimit trips the primary rate limit until a reset, and
 // SecondaryRateLimit answers with Retry-After for a while. FailOnWrite

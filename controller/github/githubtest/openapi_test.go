@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,7 +75,7 @@ func checkExchange(doc *openapi3.T, router routers.Router, byPattern map[string]
 	if ex.Header.Get("X-RateLimit-Resource") == "" {
 		problems = append(problems, errors.New("no X-RateLimit-Resource header"))
 	}
-	req := httptest.NewRequest(ex.Request.Method, "https://api.github.com"+ex.Request.Path+"?"+ex.Request.Query.Encode(), bytes.NewReader(ex.Request.Body))
+	req := httptest.NewRequest(ex.Request.Method, "https://api.github.com"+(&url.URL{Path: ex.Request.Path}).EscapedPath()+"?"+ex.Request.Query.Encode(), bytes.NewReader(ex.Request.Body))
 	rt, params, err := router.FindRoute(req)
 	if err != nil {
 		return fmt.Errorf("GitHub documents no %s %s: %w", ex.Request.Method, ex.Request.Path, err)
@@ -157,24 +158,32 @@ func checkDecodes(rt *route, status int, body []byte) error {
 }
 
 // dropFields removes fields from a JSON object, or from each object of a
-// JSON list.
+// JSON list; a dotted path names a field of a nested object (or of each
+// object of a nested list).
 func dropFields(body []byte, fields []string) ([]byte, error) {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, err
 	}
-	objs := []any{v}
-	if l, ok := v.([]any); ok {
-		objs = l
-	}
-	for _, o := range objs {
-		if m, ok := o.(map[string]any); ok {
-			for _, f := range fields {
-				delete(m, f)
-			}
-		}
+	for _, f := range fields {
+		dropPath(v, strings.Split(f, "."))
 	}
 	return json.Marshal(v)
+}
+
+func dropPath(v any, path []string) {
+	switch v := v.(type) {
+	case []any:
+		for _, e := range v {
+			dropPath(e, path)
+		}
+	case map[string]any:
+		if len(path) == 1 {
+			delete(v, path[0])
+			return
+		}
+		dropPath(v[path[0]], path[1:])
+	}
 }
 
 // TestFakeGitHubMatchesOpenAPI drives every endpoint of the fake, with
@@ -212,6 +221,19 @@ func TestFakeGitHubMatchesOpenAPI(t *testing.T) {
 	s.AddCollaborator("acme", "api", "member3", "maintain")
 	s.AddUser("outsider")
 	s.AddUser("newcomer")
+	for i := 1; i <= 3; i++ {
+		s.AddPullRequest("acme", "access", PullRequest{Author: "member0", Title: fmt.Sprintf("Request %d", i), Body: "Access, please."})
+	}
+	s.AddReview("acme", "access", 1, "olivia", "APPROVED", SHA("acme/access#1"))
+	s.AddReview("acme", "access", 1, "member1", "CHANGES_REQUESTED", SHA("acme/access#1"))
+	s.AddReview("acme", "access", 1, "member2", "COMMENTED", "")
+	firstComment := s.AddComment("acme", "access", 1, "member1", "/approve")
+	s.AddComment("acme", "access", 1, "outsider", "me too")
+	s.AddComment("acme", "access", 1, "olivia", "/deny not needed")
+	s.AddLabel("acme", "access", 1, "team:platform")
+	s.AddLabel("acme", "access", 1, "access:pending-approval")
+	s.SetBranch("acme", "access", "new-request", SHA("new-request"))
+	head1 := SHA("acme/access#1")
 
 	ctx := context.Background()
 	c := newClient(t, s)
@@ -337,6 +359,168 @@ func TestFakeGitHubMatchesOpenAPI(t *testing.T) {
 			_, r, err := c.Repositories.GetPermissionLevel(ctx, "acme", "api", "nobody")
 			return r, err
 		}, 404},
+
+		{"list open pull requests, first page", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.List(ctx, "acme", "access", &github.PullRequestListOptions{ListOptions: perPage})
+			return r, err
+		}, 200},
+		{"list pull requests by head", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.List(ctx, "acme", "access", &github.PullRequestListOptions{State: "all", Head: "acme:request-2", Base: "main"})
+			return r, err
+		}, 200},
+		{"list pull requests in an unknown state", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.List(ctx, "acme", "access", &github.PullRequestListOptions{State: "merged"})
+			return r, err
+		}, 422},
+		{"list pull requests of an unknown repository", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.List(ctx, "acme", "nope", nil)
+			return r, err
+		}, 404},
+		{"get a pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Get(ctx, "acme", "access", 1)
+			return r, err
+		}, 200},
+		{"get an unknown pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Get(ctx, "acme", "access", 99)
+			return r, err
+		}, 404},
+		{"list reviews", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.ListReviews(ctx, "acme", "access", 1, &perPage)
+			return r, err
+		}, 200},
+		{"list reviews of an unknown pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.ListReviews(ctx, "acme", "access", 99, nil)
+			return r, err
+		}, 404},
+		{"list comments, first page", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.ListComments(ctx, "acme", "access", 1, &github.IssueListCommentsOptions{ListOptions: perPage})
+			return r, err
+		}, 200},
+		{"list comments of an unknown issue", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.ListComments(ctx, "acme", "access", 99, nil)
+			return r, err
+		}, 404},
+		{"comment", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.CreateComment(ctx, "acme", "access", 1, &github.IssueComment{Body: github.String("<!-- gatehouse:summary -->\nPending")})
+			return r, err
+		}, 201},
+		{"comment with no body", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.CreateComment(ctx, "acme", "access", 1, &github.IssueComment{})
+			return r, err
+		}, 422},
+		{"edit a comment", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.EditComment(ctx, "acme", "access", firstComment, &github.IssueComment{Body: github.String("/approve cancel")})
+			return r, err
+		}, 200},
+		{"edit an unknown comment", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.EditComment(ctx, "acme", "access", 1, &github.IssueComment{Body: github.String("x")})
+			return r, err
+		}, 404},
+		{"list labels", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.ListLabelsByIssue(ctx, "acme", "access", 1, &perPage)
+			return r, err
+		}, 200},
+		{"add labels", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.AddLabelsToIssue(ctx, "acme", "access", 1, []string{"access:approved", "needs review"})
+			return r, err
+		}, 200},
+		{"add no labels", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Issues.AddLabelsToIssue(ctx, "acme", "access", 1, []string{})
+			return r, err
+		}, 422},
+		{"remove a label", func(c *github.Client) (*github.Response, error) {
+			return c.Issues.RemoveLabelForIssue(ctx, "acme", "access", 1, "access:pending-approval")
+		}, 200},
+		{"remove a label with a space", func(c *github.Client) (*github.Response, error) {
+			return c.Issues.RemoveLabelForIssue(ctx, "acme", "access", 1, "needs review")
+		}, 200},
+		{"remove a label the issue does not have", func(c *github.Client) (*github.Response, error) {
+			return c.Issues.RemoveLabelForIssue(ctx, "acme", "access", 1, "access:denied")
+		}, 404},
+		{"create a check run", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.CreateCheckRun(ctx, "acme", "access", github.CreateCheckRunOptions{
+				Name: "gatehouse", HeadSHA: head1, Conclusion: github.String("failure"),
+				Output: &github.CheckRunOutput{Title: github.String("Not approved"), Summary: github.String("carol must approve"), Text: github.String("details")},
+			})
+			return r, err
+		}, 201},
+		{"create a queued check run", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.CreateCheckRun(ctx, "acme", "access", github.CreateCheckRunOptions{Name: "lint", HeadSHA: head1, DetailsURL: github.String("https://gatehouse.example.com/pr/1")})
+			return r, err
+		}, 201},
+		{"create a check run on an unknown commit", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.CreateCheckRun(ctx, "acme", "access", github.CreateCheckRunOptions{Name: "gatehouse", HeadSHA: SHA("nowhere")})
+			return r, err
+		}, 422},
+		{"list check runs by name", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.ListCheckRunsForRef(ctx, "acme", "access", head1, &github.ListCheckRunsOptions{CheckName: github.String("gatehouse"), ListOptions: github.ListOptions{PerPage: 100}})
+			return r, err
+		}, 200},
+		{"list check runs of a branch, first page", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.ListCheckRunsForRef(ctx, "acme", "access", "request-1", &github.ListCheckRunsOptions{Filter: github.String("all"), ListOptions: github.ListOptions{PerPage: 1}})
+			return r, err
+		}, 200},
+		{"list check runs of an unknown commit", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.ListCheckRunsForRef(ctx, "acme", "access", SHA("nowhere"), nil)
+			return r, err
+		}, 422},
+		{"update a check run", func(c *github.Client) (*github.Response, error) {
+			runs := s.CheckRuns("acme", "access", head1)
+			_, r, err := c.Checks.UpdateCheckRun(ctx, "acme", "access", runs[0].ID, github.UpdateCheckRunOptions{
+				Name: "gatehouse", Conclusion: github.String("success"),
+				Output: &github.CheckRunOutput{Title: github.String("Approved"), Summary: github.String("approved by carol")},
+			})
+			return r, err
+		}, 200},
+		{"update a check run with an unknown conclusion", func(c *github.Client) (*github.Response, error) {
+			runs := s.CheckRuns("acme", "access", head1)
+			_, r, err := c.Checks.UpdateCheckRun(ctx, "acme", "access", runs[0].ID, github.UpdateCheckRunOptions{Name: "gatehouse", Conclusion: github.String("approved")})
+			return r, err
+		}, 422},
+		{"update an unknown check run", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.Checks.UpdateCheckRun(ctx, "acme", "access", 1, github.UpdateCheckRunOptions{Name: "gatehouse"})
+			return r, err
+		}, 404},
+		{"open a pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Create(ctx, "acme", "access", &github.NewPullRequest{Title: github.String("Access for bob"), Head: github.String("new-request"), Base: github.String("main"), Body: github.String("Please.")})
+			return r, err
+		}, 201},
+		{"open a pull request twice", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Create(ctx, "acme", "access", &github.NewPullRequest{Title: github.String("Again"), Head: github.String("acme:new-request"), Base: github.String("main")})
+			return r, err
+		}, 422},
+		{"open a pull request from an unknown branch", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Create(ctx, "acme", "access", &github.NewPullRequest{Title: github.String("Nothing"), Head: github.String("nope"), Base: github.String("main")})
+			return r, err
+		}, 422},
+		{"merge at a stale head", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Merge(ctx, "acme", "access", 2, "", &github.PullRequestOptions{SHA: SHA("stale")})
+			return r, err
+		}, 409},
+		{"merge", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Merge(ctx, "acme", "access", 2, "", &github.PullRequestOptions{SHA: SHA("acme/access#2"), MergeMethod: "squash"})
+			return r, err
+		}, 200},
+		{"merge a merged pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Merge(ctx, "acme", "access", 2, "", nil)
+			return r, err
+		}, 405},
+		{"close a pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Edit(ctx, "acme", "access", 3, &github.PullRequest{State: github.String("closed")})
+			return r, err
+		}, 200},
+		{"reopen a merged pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Edit(ctx, "acme", "access", 2, &github.PullRequest{State: github.String("open")})
+			return r, err
+		}, 422},
+		{"list closed pull requests", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.List(ctx, "acme", "access", &github.PullRequestListOptions{State: "closed"})
+			return r, err
+		}, 200},
+		{"get a merged pull request", func(c *github.Client) (*github.Response, error) {
+			_, r, err := c.PullRequests.Get(ctx, "acme", "access", 2)
+			return r, err
+		}, 200},
 	}
 	for _, tc := range calls {
 		r, _ := tc.do(c)

@@ -49,6 +49,7 @@ type Server struct {
 	secondary time.Time
 	token     string
 	readOnly  testing.TB
+	viewer    string
 }
 
 // Request is one request the fake received, as its log records it.
@@ -331,9 +332,10 @@ type basicError struct {
 
 // validationIssue is one entry of a 422's errors.
 type validationIssue struct {
-	Resource string `json:"resource"`
-	Field    string `json:"field"`
+	Resource string `json:"resource,omitempty"`
+	Field    string `json:"field,omitempty"`
 	Code     string `json:"code"`
+	Message  string `json:"message,omitempty"`
 }
 
 func apiError(status int, message, doc string) reply {
@@ -380,6 +382,13 @@ func (c *call) decode(v any) error {
 // most 100) and page (from 1) select the page, and a Link header names the
 // next, last, first and previous pages with absolute URLs.
 func page[T any](c *call, items []T) reply {
+	out, header := paginate(c, items)
+	return reply{status: http.StatusOK, body: out, header: header}
+}
+
+// paginate returns the page of items the request asks for and its Link
+// header, nil when there is one page only.
+func paginate[T any](c *call, items []T) ([]T, http.Header) {
 	q := c.r.URL.Query()
 	perPage := clamp(atoi(q.Get("per_page"), 30), 1, 100)
 	n := max(atoi(q.Get("page"), 1), 1)
@@ -387,10 +396,9 @@ func page[T any](c *call, items []T) reply {
 	lo := min((n-1)*perPage, len(items))
 	hi := min(lo+perPage, len(items))
 	out := append(make([]T, 0, hi-lo), items[lo:hi]...)
-	rep := ok(out)
 	link := func(p int, rel string) string {
 		q.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, c.url, strings.TrimPrefix(c.r.URL.Path, "/"), q.Encode(), rel)
+		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, c.url, strings.TrimPrefix(c.r.URL.EscapedPath(), "/"), q.Encode(), rel)
 	}
 	var links []string
 	if n < last {
@@ -399,10 +407,10 @@ func page[T any](c *call, items []T) reply {
 	if n > 1 {
 		links = append(links, link(1, "first"), link(min(n-1, last), "prev"))
 	}
-	if links != nil {
-		rep.header = http.Header{"Link": {strings.Join(links, ", ")}}
+	if links == nil {
+		return out, nil
 	}
-	return rep
+	return out, http.Header{"Link": {strings.Join(links, ", ")}}
 }
 
 func atoi(s string, def int) int {

@@ -58,6 +58,17 @@ type repo struct {
 	name    string
 	collabs map[string]*collaborator
 	invites map[string]*invitation
+	created time.Time
+
+	// The pull-request side (pulls.go, issues.go, checks.go).
+	defaultBranch string
+	branches      map[string]string
+	commits       map[string]bool
+	pulls         map[int]*pull
+	nextNumber    int
+	comments      map[int64]*comment
+	labels        map[string]*label
+	checkRuns     []*checkRun
 }
 
 type collaborator struct {
@@ -184,7 +195,11 @@ func (st *state) repo(org, name string) *repo {
 	if r := o.repos[key(name)]; r != nil {
 		return r
 	}
-	r := &repo{id: st.id(), name: name, collabs: map[string]*collaborator{}, invites: map[string]*invitation{}}
+	r := &repo{
+		id: st.id(), name: name, collabs: map[string]*collaborator{}, invites: map[string]*invitation{}, created: time.Now(),
+		defaultBranch: "main", branches: map[string]string{}, commits: map[string]bool{},
+		pulls: map[int]*pull{}, nextNumber: 1, comments: map[int64]*comment{}, labels: map[string]*label{},
+	}
 	o.repos[key(name)] = r
 	return r
 }
