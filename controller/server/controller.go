@@ -19,14 +19,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
 
-// ErrGitHubMode reports a configuration that names a GitHub repository:
-// the pull-request side of the controller (webhooks, check runs,
-// comments) is not part of this build yet.
-var ErrGitHubMode = errors.New("serving a GitHub repository (owner/name) needs the GitHub controller, which this build does not have yet; serve a local clone of the access repo instead")
-
-// Controller runs gatehouse serve on an access repo kept on a local path:
-// the reconcile loop (on every change and interval), the HTTP endpoints and
-// the metrics, until its context ends.
+// Controller runs gatehouse serve until its context ends: on an access
+// repo kept on a local path, the reconcile loop (on every change and
+// interval); on a GitHub repository (owner/name), the pull-request
+// controller fed by webhooks as well; both with the HTTP endpoints and the
+// metrics.
 type Controller struct {
 	Config *Config
 	// StateDir is the resolved state folder.
@@ -34,6 +31,8 @@ type Controller struct {
 	Log      *slog.Logger
 	Getenv   func(string) string
 	ReadFile func(string) ([]byte, error)
+	// OnListen, when set, is told the address the HTTP server listens on.
+	OnListen func(addr string)
 
 	mu       sync.Mutex
 	ready    error
@@ -48,13 +47,17 @@ func (c *Controller) Ready() error {
 	return c.ready
 }
 
+func (c *Controller) setReady(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ready = err
+}
+
 // Run serves until ctx ends, then finishes what is in flight.
 func (c *Controller) Run(ctx context.Context) error {
-	if IsGitHubRepo(c.Config.Repo) {
-		return ErrGitHubMode
-	}
-	if info, err := os.Stat(c.Config.Repo); err != nil || !info.IsDir() {
-		return fmt.Errorf("access repo %s: not a folder; set repo in the configuration or --repo to a local access repo", c.Config.Repo)
+	github := IsGitHubRepo(c.Config.Repo)
+	if info, err := os.Stat(c.Config.Repo); !github && (err != nil || !info.IsDir()) {
+		return fmt.Errorf("access repo %s: not a folder nor a GitHub repository owner/name; set repo in the configuration or --repo", c.Config.Repo)
 	}
 	interval, err := c.Config.Interval()
 	if err != nil {
@@ -68,6 +71,10 @@ func (c *Controller) Run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	c.setReady(errors.New("starting"))
+	if github {
+		return c.runGitHub(ctx, st, NewMetrics(), interval)
+	}
 
 	loadRepo := func(ctx context.Context) (*model.Org, model.Findings, error) {
 		return load.Open(ctx, c.Config.Repo, "")
@@ -86,9 +93,7 @@ func (c *Controller) Run(ctx context.Context) error {
 	}
 
 	metrics := NewMetrics()
-	c.mu.Lock()
-	c.ready = errors.New("the first reconcile run has not finished")
-	c.mu.Unlock()
+	c.setReady(errors.New("the first reconcile run has not finished"))
 	runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: time.Second, Log: c.Log}
 	watcher := &reconcile.Watcher{
 		Runner: runner, Dir: c.Config.Repo, Load: loadRepo, Interval: interval,
@@ -99,7 +104,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		c.observe(ctx, st, metrics, res, err, time.Since(started))
 		started = time.Now()
 	}
-	srv := &Server{Addr: c.Config.Listen, Ready: c.Ready, Gatherer: metrics.Registry, Log: c.Log}
+	srv := &Server{Addr: c.Config.Listen, Ready: c.Ready, Gatherer: metrics.Registry, Log: c.Log, OnListen: c.OnListen}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -13,6 +13,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/approval"
 	"github.com/gatehouse-dev/gatehouse/controller/authz"
 	"github.com/gatehouse-dev/gatehouse/controller/decide"
+	"github.com/gatehouse-dev/gatehouse/controller/github"
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
@@ -20,40 +21,23 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
 
-// PullRequest is what the controller reads of a pull request.
-type PullRequest struct {
-	Number         int
-	State          string // open or closed
-	Merged         bool
-	MergeCommitSHA string
-	BaseRef        string
-	HeadSHA        string
-	Author         string
-}
+// PullRequest, Review and Comment are what the controller reads of
+// GitHub.
+type (
+	PullRequest = github.PullRequest
+	Review      = github.Review
+	Comment     = github.Comment
+)
 
-// Review is a pull request review.
-type Review struct {
-	User, State, CommitID string
-	SubmittedAt           time.Time
-}
-
-// Comment is an issue comment of a pull request.
-type Comment struct {
-	ID        int64
-	User      string
-	Body      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-}
-
-// GitHub is what the pull-request controller asks of GitHub.
+// GitHub is what the pull-request controller asks of GitHub; github.Client
+// answers it.
 type GitHub interface {
 	PullRequest(ctx context.Context, n int) (PullRequest, error)
 	OpenPullRequests(ctx context.Context) ([]PullRequest, error)
 	Reviews(ctx context.Context, n int) ([]Review, error)
 	Comments(ctx context.Context, n int) ([]Comment, error)
-	SetCheckRun(ctx context.Context, headSHA, conclusion, title, summary string) error
-	UpsertComment(ctx context.Context, n int, marker, body string) error
+	SetCheckRun(ctx context.Context, headSHA string, run github.CheckRun) error
+	UpsertComment(ctx context.Context, n int, marker, body string) (int64, bool, error)
 	Comment(ctx context.Context, n int, body string) error
 	SetLabels(ctx context.Context, n int, prefix string, want []string) error
 	Close(ctx context.Context, n int) error
@@ -188,11 +172,11 @@ func (p *Pulls) decide(ctx context.Context, pr PullRequest) error {
 	if d.err == nil && st != report.StateDenied && len(in.Blocking) > 0 {
 		conclusion, title = "action_required", "changes requested by "+strings.Join(in.Blocking, ", ")
 	}
-	if err := p.GitHub.SetCheckRun(ctx, pr.HeadSHA, conclusion, title, summary); err != nil {
+	if err := p.GitHub.SetCheckRun(ctx, pr.HeadSHA, github.CheckRun{Name: report.CheckName, Conclusion: conclusion, Title: title, Summary: summary}); err != nil {
 		return err
 	}
 	body, mentioned := report.Comment(in)
-	if err := p.GitHub.UpsertComment(ctx, pr.Number, report.Marker, body); err != nil {
+	if _, _, err := p.GitHub.UpsertComment(ctx, pr.Number, report.Marker, body); err != nil {
 		return err
 	}
 	if err := p.GitHub.SetLabels(ctx, pr.Number, report.LabelPrefix, report.Labels(st)); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gatehouse-dev/gatehouse/controller/decide"
+	"github.com/gatehouse-dev/gatehouse/controller/github"
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gitrepotest"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
@@ -71,18 +72,19 @@ func (g *memGitHub) Comments(_ context.Context, n int) ([]Comment, error) {
 	return slices.Clone(g.comments[n]), nil
 }
 
-func (g *memGitHub) SetCheckRun(_ context.Context, sha, conclusion, title, summary string) error {
+func (g *memGitHub) SetCheckRun(_ context.Context, sha string, run github.CheckRun) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.checks[sha] = [3]string{conclusion, title, summary}
+	g.checks[sha] = [3]string{run.Conclusion, run.Title, run.Summary}
 	return nil
 }
 
-func (g *memGitHub) UpsertComment(_ context.Context, n int, _, body string) error {
+func (g *memGitHub) UpsertComment(_ context.Context, n int, _, body string) (int64, bool, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	_, existed := g.sticky[n]
 	g.sticky[n] = body
-	return nil
+	return int64(n), !existed, nil
 }
 
 func (g *memGitHub) Comment(_ context.Context, n int, body string) error {

@@ -34,6 +34,8 @@ type Server struct {
 	Handlers map[string]http.Handler
 	// Log receives start, stop and errors.
 	Log *slog.Logger
+	// OnListen, when set, is told the address the server listens on.
+	OnListen func(addr string)
 	// ShutdownTimeout bounds the wait for requests in flight on stop
 	// (default 30 s).
 	ShutdownTimeout time.Duration
@@ -87,6 +89,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("listening", "address", ln.Addr().String())
+	if s.OnListen != nil {
+		s.OnListen(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve on %s: %w", ln.Addr(), err)

@@ -127,11 +127,11 @@ func TestControllerServesALocalRepoUntilStopped(t *testing.T) {
 	}
 }
 
-func TestControllerRefusesAGitHubRepositoryForNow(t *testing.T) {
+func TestServeRefusesAGitHubRepositoryWithoutAWebhookSecret(t *testing.T) {
 	cfg, _ := LoadConfig("", func(string) string { return "" })
 	cfg.Repo = "acme/access"
-	c := &Controller{Config: cfg, StateDir: t.TempDir(), Log: slog.New(slog.DiscardHandler)}
-	if err := c.Run(context.Background()); !errors.Is(err, ErrGitHubMode) {
-		t.Errorf("Run = %v, want ErrGitHubMode", err)
+	c := &Controller{Config: cfg, StateDir: t.TempDir(), Log: slog.New(slog.DiscardHandler), Getenv: func(string) string { return "" }}
+	if err := c.Run(context.Background()); err == nil || !strings.Contains(err.Error(), EnvWebhookSecret) {
+		t.Errorf("Run = %v, want a refusal naming %s", err, EnvWebhookSecret)
 	}
 }

@@ -1,0 +1,203 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gatehouse-dev/gatehouse/controller/decide"
+	"github.com/gatehouse-dev/gatehouse/controller/github"
+	"github.com/gatehouse-dev/gatehouse/controller/github/webhook"
+	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
+	ghintegration "github.com/gatehouse-dev/gatehouse/controller/integration/github"
+	"github.com/gatehouse-dev/gatehouse/controller/integrations"
+	"github.com/gatehouse-dev/gatehouse/controller/load"
+	"github.com/gatehouse-dev/gatehouse/controller/model"
+	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/store"
+)
+
+var _ GitHub = (*github.Client)(nil)
+
+// Environment of the GitHub controller.
+const (
+	EnvWebhookSecret = "GATEHOUSE_WEBHOOK_SECRET"
+	// EnvCloneURL overrides where the mirror fetches from (GitHub
+	// Enterprise, tests); https://github.com/OWNER/NAME.git otherwise.
+	EnvCloneURL = "GATEHOUSE_GITHUB_CLONE_URL"
+	// EnvLogin is the account gatehouse acts as on GitHub (the token's
+	// user, or the App's "name[bot]"): only its comments are edited.
+	EnvLogin = "GATEHOUSE_GITHUB_LOGIN"
+)
+
+// githubMetrics are the GitHub side's metrics.
+type githubMetrics struct {
+	deliveries *prometheus.CounterVec
+	apiCalls   *prometheus.CounterVec
+	rateLeft   prometheus.Gauge
+	decisions  *prometheus.CounterVec
+	latency    prometheus.Histogram
+}
+
+func newGitHubMetrics(reg prometheus.Registerer) *githubMetrics {
+	m := &githubMetrics{
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gatehouse_webhook_deliveries_total",
+			Help: "Webhook deliveries by event and outcome (queued, duplicate, unauthorized, ignored, ...)."}, []string{"event", "outcome"}),
+		apiCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gatehouse_github_api_calls_total",
+			Help: "GitHub API requests by method, route and status."}, []string{"method", "route", "status"}),
+		rateLeft: prometheus.NewGauge(prometheus.GaugeOpts{Name: "gatehouse_github_rate_limit_remaining",
+			Help: "GitHub's X-RateLimit-Remaining after the last API request."}),
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gatehouse_pull_request_decisions_total",
+			Help: "Pull request decisions by result (ok, error)."}, []string{"result"}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "gatehouse_pull_request_decision_seconds",
+			Help: "From a webhook's arrival to the pull request's check run updated.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 12)}),
+	}
+	reg.MustRegister(m.deliveries, m.apiCalls, m.rateLeft, m.decisions, m.latency)
+	return m
+}
+
+// runGitHub serves an access repo on GitHub: webhooks decide pull
+// requests within seconds, a push to the default branch decides every
+// open pull request again and reconciles, and a periodic resync heals
+// missed webhooks.
+func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Metrics, interval time.Duration) error {
+	secret := c.Getenv(EnvWebhookSecret)
+	if secret == "" {
+		return fmt.Errorf("serving a GitHub repository needs %s, the secret configured on its webhook; gatehouse refuses unsigned webhooks", EnvWebhookSecret)
+	}
+	owner, name, _ := strings.Cut(c.Config.Repo, "/")
+	ghc, err := ghintegration.ClientFromEnv()
+	if err != nil {
+		return err
+	}
+	gm := newGitHubMetrics(metrics.Registry)
+	client := github.NewClient(ghc, owner, name, github.WithLogin(c.Getenv(EnvLogin)), github.WithObserver(func(call github.Call) {
+		gm.apiCalls.WithLabelValues(call.Method, call.Route, fmt.Sprint(call.Status)).Inc()
+		if call.RateRemaining >= 0 {
+			gm.rateLeft.Set(float64(call.RateRemaining))
+		}
+	}))
+	cloneURL := c.Getenv(EnvCloneURL)
+	if cloneURL == "" {
+		cloneURL = "https://github.com/" + owner + "/" + name + ".git"
+	}
+	var auth transport.AuthMethod
+	if u, err := url.Parse(cloneURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		if token := c.Getenv(ghintegration.EnvToken); token != "" {
+			auth = &githttp.BasicAuth{Username: "x-access-token", Password: token}
+		}
+	}
+	mirror := &gitrepo.Mirror{Dir: filepath.Join(c.StateDir, "mirror.git"), URL: cloneURL, Auth: auth}
+	if err := mirror.Sync(ctx); err != nil {
+		return err
+	}
+	pulls := &Pulls{GitHub: client, Mirror: mirror, RepoDir: mirror.Dir, Bases: decide.NewBases(mirror.Dir, 8), Store: st, Log: c.Log}
+
+	loadMain := func(ctx context.Context) (*model.Org, error) {
+		org, findings, err := load.Open(ctx, mirror.Dir, "HEAD")
+		if err != nil {
+			return nil, err
+		}
+		if n := findings.Errors(); n > 0 {
+			return nil, fmt.Errorf("%w: %d errors on the default branch", reconcile.ErrInvalidRepo, n)
+		}
+		return org, nil
+	}
+	first, err := loadMain(ctx)
+	if err != nil {
+		return err
+	}
+	its, notConfigured, closeAll := integrations.Build(ctx, first, c.Getenv, c.ReadFile)
+	defer closeAll()
+	runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: time.Second, Log: c.Log}
+	var reconcileMu sync.Mutex
+	reconcileNow := func(ctx context.Context) {
+		reconcileMu.Lock()
+		defer reconcileMu.Unlock()
+		started := time.Now()
+		org, err := loadMain(ctx)
+		if err != nil {
+			c.observe(ctx, st, metrics, nil, err, 0)
+			return
+		}
+		res, err := runner.Reconcile(ctx, org, reconcile.Options{Actor: "gatehouse-serve", RequireApproval: true})
+		c.observe(ctx, st, metrics, res, err, time.Since(started))
+	}
+
+	queue := webhook.NewQueue(4096)
+	handler, err := webhook.New(webhook.Options{Secret: []byte(secret), Deliveries: st, Queue: queue, Log: c.Log,
+		Metrics: webhook.MetricsFunc(func(event string, outcome webhook.Outcome) {
+			gm.deliveries.WithLabelValues(event, string(outcome)).Inc()
+		})})
+	if err != nil {
+		return err
+	}
+	work := func(ctx context.Context, key webhook.Key, events []webhook.Event) {
+		if key.All() {
+			if err := pulls.Resync(ctx); err != nil {
+				c.Log.Error("resync of open pull requests", "error", err)
+			}
+			reconcileNow(ctx)
+			return
+		}
+		merged := false
+		for _, ev := range events {
+			if ev.Kind == webhook.KindPullRequest && (ev.Action == "opened" || ev.Action == "synchronize" || ev.Action == "reopened") {
+				if err := pulls.NotePush(ctx, key.PR, ev.Sender); err != nil {
+					c.Log.Error("record the last pusher", "pr", key.PR, "error", err)
+				}
+			}
+			merged = merged || (ev.Kind == webhook.KindPullRequest && ev.Action == "closed")
+		}
+		err := pulls.Handle(ctx, key.PR)
+		result := "ok"
+		if err != nil {
+			result = "error"
+			c.Log.Error("decide pull request", "pr", key.PR, "error", err)
+		}
+		gm.decisions.WithLabelValues(result).Inc()
+		if len(events) > 0 {
+			gm.latency.Observe(time.Since(events[len(events)-1].ReceivedAt).Seconds())
+		}
+		if merged {
+			reconcileNow(ctx)
+		}
+	}
+
+	c.setReady(nil)
+	srv := &Server{Addr: c.Config.Listen, Ready: c.Ready, Gatherer: metrics.Registry, Log: c.Log,
+		Handlers: map[string]http.Handler{"POST /webhook": handler}, OnListen: c.OnListen}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = queue.Run(ctx, 4, work) })
+	wg.Go(func() {
+		// Start with a resync, then heal missed webhooks on the interval.
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		for {
+			if err := queue.Add(webhook.Event{Kind: webhook.KindPush, Repo: c.Config.Repo, ReceivedAt: time.Now()}); err != nil && !errors.Is(err, webhook.ErrQueueFull) {
+				c.Log.Error("queue the resync", "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	})
+	err = srv.Run(ctx)
+	cancel()
+	wg.Wait()
+	return err
+}
