@@ -77,6 +77,10 @@ func (p RetryPolicy) next(err error, failures, waits *int) (time.Duration, bool,
 	case retriable:
 		*failures++
 		if *failures >= max(p.Attempts, 1) {
+			if p.Attempts <= 1 {
+				// A single try is the caller's to retry (or not).
+				return 0, false, err
+			}
 			return 0, false, fmt.Errorf("%w (gave up after %d attempts; GitHub may be down, try again later)", err, *failures)
 		}
 		wait = p.Backoff << (*failures - 1)

@@ -45,11 +45,14 @@ type Server struct {
 	log       []Request
 	observers []func(Exchange)
 	failures  []int
-	rate      rateLimit
-	secondary time.Time
-	token     string
-	readOnly  testing.TB
-	viewer    string
+	// failWrites and lostWrites fail the next writes, before and after
+	// they take effect.
+	failWrites, lostWrites []int
+	rate                   rateLimit
+	secondary              time.Time
+	token                  string
+	readOnly               testing.TB
+	viewer                 string
 }
 
 // Request is one request the fake received, as its log records it.
@@ -135,6 +138,28 @@ func (s *Server) FailNext(n, status int) {
 	defer s.mu.Unlock()
 	for range n {
 		s.failures = append(s.failures, status)
+	}
+}
+
+// FailNextWrites makes the next n requests other than GET or HEAD
+// answer status, a 5xx, without taking effect; reads pass.
+func (s *Server) FailNextWrites(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failWrites = append(s.failWrites, status)
+	}
+}
+
+// FailAfterNextWrites makes the next n requests other than GET or HEAD
+// take effect and then answer status, a 5xx, as GitHub sometimes does
+// when it times out after doing the work: a client that retries a create
+// blindly creates twice.
+func (s *Server) FailAfterNextWrites(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.lostWrites = append(s.lostWrites, status)
 	}
 }
 
@@ -246,6 +271,11 @@ func (s *Server) serve(rt *route, w http.ResponseWriter, r *http.Request) {
 		rep = apiError(http.StatusNotFound, "Not Found", docRest)
 	default:
 		rep = rt.handle(s, &call{r: r, body: body, url: s.URL})
+		if len(s.lostWrites) > 0 && !readMethod(r.Method) {
+			status := s.lostWrites[0]
+			s.lostWrites = s.lostWrites[1:]
+			rep = apiError(status, http.StatusText(status), docRest)
+		}
 	}
 	var out []byte
 	if rep.body != nil {
@@ -314,6 +344,11 @@ func (s *Server) admit(r *http.Request, now time.Time) reply {
 		rep := apiError(http.StatusForbidden, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", docSecondary)
 		rep.header = http.Header{"Retry-After": {strconv.Itoa(int(math.Ceil(s.secondary.Sub(now).Seconds())))}}
 		return rep
+	}
+	if len(s.failWrites) > 0 && !readMethod(r.Method) {
+		status := s.failWrites[0]
+		s.failWrites = s.failWrites[1:]
+		return apiError(status, http.StatusText(status), docRest)
 	}
 	if len(s.failures) > 0 {
 		status := s.failures[0]
