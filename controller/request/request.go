@@ -110,6 +110,21 @@ var fieldOfRule = map[string]string{
 	"expired-request":       "expires",
 }
 
+// askerMessages rewrite the messages validate addresses to a request
+// file's maintainers for the engineer asking, where they differ.
+var askerMessages = map[string]func(*model.System) string{
+	"not-requestable": func(s *model.System) string {
+		msg := s.Name + " is not requestable"
+		if len(s.Admins) > 0 {
+			msg += "; ask its admins (" + strings.Join(s.Admins, ", ") + ") how to get access"
+		}
+		return msg
+	},
+	"missing-justification": func(s *model.System) string {
+		return s.Name + " requires a justification; say why you need this access"
+	},
+}
+
 // Prepare checks in against org's rules for requests (the system exists
 // and is requestable, the level exists, a justification where the system
 // requires one, freeform permissions only where it allows them, an expiry
@@ -144,8 +159,15 @@ func Prepare(org *model.Org, in Input) (File, error) {
 		refused := &RefusedError{System: in.System}
 		for _, f := range findings {
 			msg := f.Message
+			if say := askerMessages[f.Rule]; say != nil {
+				msg = say(org.SystemByName[in.System])
+			}
 			if f.Rule == "unknown-system" {
-				msg += "; systems you can request: " + requestable(org)
+				if strings.HasSuffix(msg, "?") {
+					msg += " Systems you can request: " + requestable(org)
+				} else {
+					msg += "; systems you can request: " + requestable(org)
+				}
 			}
 			refused.Problems = append(refused.Problems, Problem{Field: fieldOfRule[f.Rule], Rule: f.Rule, Message: msg})
 		}
@@ -159,19 +181,25 @@ func Prepare(org *model.Org, in Input) (File, error) {
 	return File{Path: req.File, Data: data, Request: req}, nil
 }
 
-// requestable lists the systems people may request, for messages.
-func requestable(org *model.Org) string {
+// Requestable returns the names of the systems people may request,
+// sorted.
+func Requestable(org *model.Org) []string {
 	var names []string
 	for _, s := range org.Systems {
 		if s.IsRequestable() {
 			names = append(names, s.Name)
 		}
 	}
-	if len(names) == 0 {
-		return "none"
-	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
+}
+
+// requestable lists the systems people may request, for messages.
+func requestable(org *model.Org) string {
+	if names := Requestable(org); len(names) > 0 {
+		return strings.Join(names, ", ")
+	}
+	return "none"
 }
 
 // ParseExpires reads an expiry: a date (the end of that day, UTC), an RFC

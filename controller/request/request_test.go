@@ -40,9 +40,9 @@ func TestPrepareRefuses(t *testing.T) {
 		want  string // in the message
 	}{
 		{name: "unknown system", in: request.Input{System: "githb", Level: "member", Person: "alice"},
-			field: "system", rule: "unknown-system", want: `did you mean "github"?`},
+			field: "system", rule: "unknown-system", want: `did you mean "github"? Systems you can request: 1password,`},
 		{name: "unknown system far from any", in: request.Input{System: "mainframe", Person: "alice"},
-			field: "system", rule: "unknown-system", want: "systems you can request: 1password, aws-console, github"},
+			field: "system", rule: "unknown-system", want: "; systems you can request: 1password, aws-console, github"},
 		{name: "not requestable", in: request.Input{System: "hr-portal", Person: "alice"},
 			field: "system", rule: "not-requestable", want: "hr-portal is not requestable"},
 		{name: "unknown level", in: request.Input{System: "github", Level: "superuser", Person: "alice"},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -14,12 +13,13 @@ import (
 	"testing"
 
 	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
+
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gitrepotest"
 	"github.com/gatehouse-dev/gatehouse/controller/request"
+	"github.com/gatehouse-dev/gatehouse/controller/request/requesttest"
 )
 
 // checkout is a clone of examples/acme: a working repository on main with
@@ -37,11 +37,7 @@ type checkout struct {
 // top of the repository).
 func newCheckout(t *testing.T, prefix, email string) *checkout {
 	t.Helper()
-	// Only the test's own Git configuration counts.
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	requesttest.IsolateGit(t)
 
 	files := gitrepotest.Files{}
 	err := filepath.WalkDir(acmeDir, func(p string, d fs.DirEntry, err error) error {
@@ -77,27 +73,9 @@ func newCheckout(t *testing.T, prefix, email string) *checkout {
 	if err := wt.Reset(&git.ResetOptions{Commit: base, Mode: git.MixedReset}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := repo.Config()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.User.Name, cfg.User.Email = "Git User", email
-	if err := repo.SetConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-
+	requesttest.SetUser(t, repo, "Git User", email)
 	c := &checkout{dir: filepath.Join(top, filepath.FromSlash(prefix)), top: top, repo: repo, base: base, gitUser: email}
-	if _, err := exec.LookPath("git"); err == nil {
-		c.remote = filepath.Join(t.TempDir(), "access.git")
-		if _, err := git.PlainInit(c.remote, true); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{"file://" + c.remote}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := repo.Push(&git.PushOptions{RemoteName: "origin", RefSpecs: []config.RefSpec{"refs/heads/main:refs/heads/main"}}); err != nil {
-			t.Fatal(err)
-		}
+	if c.remote = requesttest.Origin(t, repo, "main"); c.remote != "" {
 		gitrepotest.Ref(t, repo, "refs/remotes/origin/main", base)
 	}
 	return c
