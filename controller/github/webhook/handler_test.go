@@ -167,7 +167,9 @@ func repository(defaultBranch string) map[string]any {
 		"owner": map[string]any{"login": "acme", "id": 1, "type": "Organization"}}
 }
 
-func sender(login string) map[string]any { return map[string]any{"login": login, "id": 7, "type": "User"} }
+func sender(login string) map[string]any {
+	return map[string]any{"login": login, "id": 7, "type": "User"}
+}
 
 func pullRequest(number int) map[string]any {
 	return map[string]any{"number": number, "state": "open", "title": "alice: access to github", "user": sender("alice"),

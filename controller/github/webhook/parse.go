@@ -31,27 +31,26 @@ func parse(kind string, payload []byte) (ev Event, ignored string, err error) {
 	if err != nil {
 		return Event{}, "", fmt.Errorf("%s payload is not valid JSON of that event: %w", kind, err)
 	}
-	ev.Kind = k
 	switch e := raw.(type) {
 	case *github.PullRequestEvent:
-		ev.Action, ev.Repo, ev.Sender, ev.Installation = e.GetAction(), e.GetRepo().GetFullName(), e.GetSender().GetLogin(), e.GetInstallation().GetID()
+		ev = fromPayload(k, e)
 		ev.PR = e.GetPullRequest().GetNumber()
 		if ev.PR == 0 {
 			ev.PR = e.GetNumber()
 		}
 		ev.Ref, ev.After = e.GetPullRequest().GetHead().GetRef(), e.GetPullRequest().GetHead().GetSHA()
 	case *github.PullRequestReviewEvent:
-		ev.Action, ev.Repo, ev.Sender, ev.Installation = e.GetAction(), e.GetRepo().GetFullName(), e.GetSender().GetLogin(), e.GetInstallation().GetID()
+		ev = fromPayload(k, e)
 		ev.PR = e.GetPullRequest().GetNumber()
 		ev.Ref, ev.After = e.GetPullRequest().GetHead().GetRef(), e.GetPullRequest().GetHead().GetSHA()
 	case *github.IssueCommentEvent:
-		ev.Action, ev.Repo, ev.Sender, ev.Installation = e.GetAction(), e.GetRepo().GetFullName(), e.GetSender().GetLogin(), e.GetInstallation().GetID()
+		ev = fromPayload(k, e)
 		ev.PR = e.GetIssue().GetNumber()
 		if e.Issue == nil || !e.Issue.IsPullRequest() {
 			return ev, "a comment on an issue, not on a pull request", nil
 		}
 	case *github.PushEvent:
-		ev.Repo, ev.Sender, ev.Installation = e.GetRepo().GetFullName(), e.GetSender().GetLogin(), e.GetInstallation().GetID()
+		ev = Event{Kind: k, Repo: e.GetRepo().GetFullName(), Sender: e.GetSender().GetLogin(), Installation: e.GetInstallation().GetID()}
 		ev.Ref, ev.After = e.GetRef(), e.GetAfter()
 		branch := e.GetRepo().GetDefaultBranch()
 		if branch == "" {
@@ -74,6 +73,19 @@ func parse(kind string, payload []byte) (ev Event, ignored string, err error) {
 		return Event{}, "", fmt.Errorf("%s payload: %w", kind, err)
 	}
 	return ev, "", nil
+}
+
+// repoPayload is what the payloads of pull requests, reviews and
+// comments have in common.
+type repoPayload interface {
+	GetAction() string
+	GetRepo() *github.Repository
+	GetSender() *github.User
+	GetInstallation() *github.Installation
+}
+
+func fromPayload(k Kind, p repoPayload) Event {
+	return Event{Kind: k, Action: p.GetAction(), Repo: p.GetRepo().GetFullName(), Sender: p.GetSender().GetLogin(), Installation: p.GetInstallation().GetID()}
 }
 
 // complete reports the fields a queued event cannot do without.
