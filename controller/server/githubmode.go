@@ -76,7 +76,7 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 		return fmt.Errorf("serving a GitHub repository needs %s, the secret configured on its webhook; gatehouse refuses unsigned webhooks", EnvWebhookSecret)
 	}
 	owner, name, _ := strings.Cut(c.Config.Repo, "/")
-	ghc, err := ghintegration.ClientFromEnv()
+	ghc, err := ghintegration.ClientFrom(c.Getenv)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ func ClientFromEnv() (*gh.Client, error) {
 	return clientFrom(os.Getenv)
 }
 
+// ClientFrom is ClientFromEnv reading the environment through getenv.
+func ClientFrom(getenv func(string) string) (*gh.Client, error) { return clientFrom(getenv) }
+
 func clientFrom(getenv func(string) string) (*gh.Client, error) {
 	token, apiURL := getenv(EnvToken), getenv(EnvAPIURL)
 	if token == "" && apiURL == "" {
