@@ -126,10 +126,15 @@ func (c *Controller) observe(ctx context.Context, st *store.Store, m *Metrics, r
 	c.mu.Lock()
 	c.ready = err
 	first := !c.reported && err == nil
-	if first {
-		c.reported = true
-	}
 	c.mu.Unlock()
+	if first {
+		// Reported once the start-up report is written.
+		defer func() {
+			c.mu.Lock()
+			c.reported = true
+			c.mu.Unlock()
+		}()
+	}
 	if err != nil {
 		m.ReconcileRuns.WithLabelValues("skipped").Inc()
 		c.Log.Error("reconcile skipped", "error", err)
