@@ -167,6 +167,9 @@ func TestRequestGitHub(t *testing.T) {
 	fakeTerminal(t, "", false)
 	r := newRequestRepo(t, aliceEmail)
 	t.Setenv("GITHUB_TOKEN", "ghp_test_token")
+	saved := pullRequestOpener
+	pullRequestOpener = nil
+	t.Cleanup(func() { pullRequestOpener = saved })
 
 	// Without an opener: pushed, with the link that opens the pull request.
 	res := requestGolden(t, r, "github-push-only", "github", "--level", "member", "--justification", "Reviews on the api repository")
@@ -182,7 +185,6 @@ func TestRequestGitHub(t *testing.T) {
 		op.repository = repository
 		return op, nil
 	}
-	t.Cleanup(func() { pullRequestOpener = nil })
 	res = requestGolden(t, r, "github", "prod-db", "--level", "read", "--justification", "Support ticket SUP-1182")
 	if res.code != exitOK {
 		t.Fatalf("exit %d", res.code)
