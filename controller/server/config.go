@@ -18,7 +18,16 @@ type Config struct {
 	Listen    string          `json:"listen"`
 	StateDir  string          `json:"stateDir"`
 	Reconcile ReconcileConfig `json:"reconcile"`
+	GitHub    GitHubConfig    `json:"github"`
 	Log       LogConfig       `json:"log"`
+}
+
+// GitHubConfig tunes the pull-request controller.
+type GitHubConfig struct {
+	// AutoMerge merges a pull request once it is approved without
+	// violations, with MergeMethod (merge, squash or rebase).
+	AutoMerge   bool   `json:"autoMerge"`
+	MergeMethod string `json:"mergeMethod"`
 }
 
 // ReconcileConfig tunes the reconcile loop.
@@ -70,6 +79,11 @@ func (c *Config) Check() error {
 	}
 	if _, err := c.Interval(); err != nil {
 		problems = append(problems, err.Error())
+	}
+	switch c.GitHub.MergeMethod {
+	case "merge", "squash", "rebase":
+	default:
+		problems = append(problems, fmt.Sprintf("github.mergeMethod %q: use merge, squash or rebase", c.GitHub.MergeMethod))
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

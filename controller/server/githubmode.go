@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gatehouse-dev/gatehouse/controller/decide"
@@ -76,10 +75,11 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 		return fmt.Errorf("serving a GitHub repository needs %s, the secret configured on its webhook; gatehouse refuses unsigned webhooks", EnvWebhookSecret)
 	}
 	owner, name, _ := strings.Cut(c.Config.Repo, "/")
-	ghc, err := ghintegration.ClientFrom(c.Getenv)
+	auth, err := ghintegration.AuthFrom(c.Getenv)
 	if err != nil {
 		return err
 	}
+	ghc := auth.Client()
 	gm := newGitHubMetrics(metrics.Registry)
 	client := github.NewClient(ghc, owner, name, github.WithLogin(c.Getenv(EnvLogin)), github.WithObserver(func(call github.Call) {
 		gm.apiCalls.WithLabelValues(call.Method, call.Route, fmt.Sprint(call.Status)).Inc()
@@ -91,17 +91,16 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	if cloneURL == "" {
 		cloneURL = "https://github.com/" + owner + "/" + name + ".git"
 	}
-	var auth transport.AuthMethod
+	var gitAuth transport.AuthMethod
 	if u, err := url.Parse(cloneURL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
-		if token := c.Getenv(ghintegration.EnvToken); token != "" {
-			auth = &githttp.BasicAuth{Username: "x-access-token", Password: token}
-		}
+		gitAuth = tokenAuth{token: auth.Token}
 	}
-	mirror := &gitrepo.Mirror{Dir: filepath.Join(c.StateDir, "mirror.git"), URL: cloneURL, Auth: auth}
+	mirror := &gitrepo.Mirror{Dir: filepath.Join(c.StateDir, "mirror.git"), URL: cloneURL, Auth: gitAuth}
 	if err := mirror.Sync(ctx); err != nil {
 		return err
 	}
-	pulls := &Pulls{GitHub: client, Mirror: mirror, RepoDir: mirror.Dir, Bases: decide.NewBases(mirror.Dir, 8), Store: st, Log: c.Log}
+	pulls := &Pulls{GitHub: client, Mirror: mirror, RepoDir: mirror.Dir, Bases: decide.NewBases(mirror.Dir, 8), Store: st, Log: c.Log,
+		AutoMerge: c.Config.GitHub.AutoMerge, MergeMethod: c.Config.GitHub.MergeMethod}
 
 	loadMain := func(ctx context.Context) (*model.Org, error) {
 		org, findings, err := load.Open(ctx, mirror.Dir, "HEAD")
@@ -200,4 +199,21 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	cancel()
 	wg.Wait()
 	return err
+}
+
+// tokenAuth authenticates git over HTTPS with a token fetched per request,
+// so that a GitHub App's installation token is renewed as it expires.
+type tokenAuth struct {
+	token func(ctx context.Context) (string, error)
+}
+
+func (tokenAuth) Name() string   { return "http-basic-auth" }
+func (tokenAuth) String() string { return "http-basic-auth - x-access-token:*******" }
+
+// SetAuth adds the current token; without one the request goes
+// unauthenticated and GitHub's refusal says so.
+func (a tokenAuth) SetAuth(r *http.Request) {
+	if t, err := a.token(r.Context()); err == nil && t != "" {
+		r.SetBasicAuth("x-access-token", t)
+	}
 }

@@ -41,6 +41,7 @@ type GitHub interface {
 	Comment(ctx context.Context, n int, body string) error
 	SetLabels(ctx context.Context, n int, prefix string, want []string) error
 	Close(ctx context.Context, n int) error
+	Merge(ctx context.Context, n int, sha, method string) error
 }
 
 // Mirror keeps the local copy of the access repo current.
@@ -63,9 +64,16 @@ type Pulls struct {
 	Store   *store.Store
 	Log     *slog.Logger
 	Now     func() time.Time
+	// AutoMerge merges an approved pull request with MergeMethod.
+	AutoMerge   bool
+	MergeMethod string
 
 	mu      sync.Mutex
 	digests map[string]string // base+commit -> digest of its access changes
+	// prLocks serialises the decisions of one pull request: a resync of
+	// every pull request and an event for one of them must not both
+	// create its sticky comment.
+	prLocks sync.Map // int -> *sync.Mutex
 }
 
 func (p *Pulls) now() time.Time {
@@ -136,6 +144,10 @@ type decision struct {
 }
 
 func (p *Pulls) decide(ctx context.Context, pr PullRequest) error {
+	l, _ := p.prLocks.LoadOrStore(pr.Number, &sync.Mutex{})
+	lock := l.(*sync.Mutex)
+	lock.Lock()
+	defer lock.Unlock()
 	state, err := p.Store.PullRequestState(ctx, pr.Number)
 	if err != nil {
 		return err
@@ -183,7 +195,17 @@ func (p *Pulls) decide(ctx context.Context, pr PullRequest) error {
 		return err
 	}
 	state.Mentioned = append(state.Mentioned, mentioned...)
-	return p.Store.SetPullRequestState(ctx, state)
+	if err := p.Store.SetPullRequestState(ctx, state); err != nil {
+		return err
+	}
+	if st == report.StateApproved && p.AutoMerge {
+		// Merge exactly the head that was decided; a push meanwhile makes
+		// GitHub refuse, and the next decision starts over.
+		if err := p.GitHub.Merge(ctx, pr.Number, pr.HeadSHA, p.MergeMethod); err != nil {
+			return fmt.Errorf("auto-merge #%d: %w", pr.Number, err)
+		}
+	}
+	return nil
 }
 
 // evaluate decides the pull request at its head against the current tip
@@ -412,6 +434,9 @@ func (p *Pulls) provisioned(ctx context.Context, pr PullRequest, c Comment, d de
 	}
 	if len(lines) == 0 {
 		return nil
+	}
+	if err := p.GitHub.SetLabels(ctx, pr.Number, report.LabelPrefix, []string{report.LabelPrefix + report.StateProvisioned}); err != nil {
+		return err
 	}
 	return p.GitHub.Comment(ctx, pr.Number, strings.Join(lines, "\n"))
 }

@@ -108,6 +108,17 @@ func (g *memGitHub) Close(_ context.Context, n int) error {
 	return nil
 }
 
+func (g *memGitHub) Merge(_ context.Context, n int, sha, _ string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	pr := g.prs[n]
+	if pr.HeadSHA != sha {
+		return fmt.Errorf("head moved")
+	}
+	pr.State, pr.Merged, pr.MergeCommitSHA = "closed", true, sha
+	return nil
+}
+
 func (g *memGitHub) addComment(n int, user, body string, at time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -274,5 +285,28 @@ func TestS2LastPusherNeverCounts(t *testing.T) {
 	}
 	if c := gh.checks[head.String()][0]; c == "success" {
 		t.Errorf("the last pusher's approval counted")
+	}
+}
+
+func TestAutoMergeMergesTheApprovedHead(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	r := gitrepotest.Init(t, dir)
+	main := gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
+	head := gitrepotest.CommitEdits(t, r, main, "request", gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}})
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	gh := newMemGitHub()
+	gh.prs[7] = &PullRequest{Number: 7, State: "open", BaseRef: "master", HeadSHA: head.String(), Author: "sam"}
+	p := &Pulls{GitHub: gh, Mirror: noMirror{}, RepoDir: dir, Bases: decide.NewBases(dir, 4), Store: st, AutoMerge: true, MergeMethod: "squash"}
+	if err := p.Handle(ctx, 7); err != nil || gh.prs[7].Merged {
+		t.Fatalf("merged before approval: %v %v", gh.prs[7].Merged, err)
+	}
+	gh.reviews[7] = []Review{{User: "carol", State: "APPROVED", CommitID: head.String(), SubmittedAt: time.Now()}}
+	if err := p.Handle(ctx, 7); err != nil || !gh.prs[7].Merged || gh.prs[7].MergeCommitSHA != head.String() {
+		t.Fatalf("the approved head was not merged: %+v %v", gh.prs[7], err)
 	}
 }

@@ -18,6 +18,7 @@ func TestReconcileGolden(t *testing.T) {
 	// PostgreSQL wait, the manual systems become tasks.
 	t.Setenv("GITHUB_TOKEN", "")
 	t.Setenv("GITHUB_API_URL", "")
+	t.Setenv("GATEHOUSE_GITHUB_APP_ID", "")
 	state := t.TempDir()
 	steps := []struct {
 		name string
