@@ -131,6 +131,9 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 		}
 		res, err := runner.Reconcile(ctx, org, reconcile.Options{Actor: "gatehouse-serve", RequireApproval: true})
 		c.observe(ctx, st, metrics, res, err, time.Since(started))
+		if err := notifyExpiry(ctx, client, st, org, time.Now()); err != nil {
+			c.Log.Error("expiry notices", "error", err)
+		}
 	}
 
 	queue := webhook.NewQueue(4096)

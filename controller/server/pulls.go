@@ -471,7 +471,44 @@ func (p *Pulls) closed(ctx context.Context, pr PullRequest, d decision) error {
 	if !approved {
 		label = "unapproved-merge"
 	}
-	return p.GitHub.SetLabels(ctx, pr.Number, report.LabelPrefix, []string{report.LabelPrefix + label})
+	if err := p.GitHub.SetLabels(ctx, pr.Number, report.LabelPrefix, []string{report.LabelPrefix + label}); err != nil {
+		return err
+	}
+	if !approved {
+		return p.GitHub.Comment(ctx, pr.Number, "This pull request was merged without an approved decision: its access is held as unapproved-merge and not provisioned. An eligible approver can `/approve` it here after the fact, or the request can be removed.")
+	}
+	// Systems without an integration: their admins are told here (seed
+	// 000: "[Action Required] Provision a github account for alice").
+	var lines []string
+	for _, r := range d.plan.Routes {
+		if r.Integration != "" || r.Op != "grant" {
+			continue
+		}
+		var admins []string
+		for _, a := range r.Admins {
+			if login := loginOf(d.base, a); login != "" {
+				admins = append(admins, "@"+login)
+			} else {
+				admins = append(admins, a)
+			}
+		}
+		lines = append(lines, fmt.Sprintf("[Action Required] Provision a %s account for %s. %s: once it is done, comment `/provisioned`.", r.System, r.Person, strings.Join(admins, " ")))
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return p.GitHub.Comment(ctx, pr.Number, strings.Join(lines, "\n"))
+}
+
+// loginOf returns a person's GitHub login on the base, or "".
+func loginOf(b *decide.Base, person string) string {
+	if b == nil {
+		return ""
+	}
+	if p := b.Org.PersonByName[person]; p != nil {
+		return p.GitHub
+	}
+	return ""
 }
 
 // personOf maps a GitHub login to a person on org.

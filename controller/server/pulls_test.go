@@ -258,6 +258,11 @@ func TestMergedPullRequestRecordsItsDecision(t *testing.T) {
 	if d, _, _ := st.DecisionForRequest(ctx, "access/github/sam.yaml"); !d.Approved || !slices.Equal(d.Approvers, []string{"carol"}) {
 		t.Errorf("the approval after the fact was not recorded: %+v", d)
 	}
+	// github has no integration here: its admin is told to provision.
+	posted := strings.Join(gh.posted[7], "\n")
+	if !strings.Contains(posted, "merged without an approved decision") || !strings.Contains(posted, "[Action Required] Provision a github account for sam. @alice") {
+		t.Errorf("posted:\n%s", posted)
+	}
 	_ = plumbing.ZeroHash
 }
 
