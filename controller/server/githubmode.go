@@ -134,6 +134,9 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 		if err := notifyExpiry(ctx, client, st, org, time.Now()); err != nil {
 			c.Log.Error("expiry notices", "error", err)
 		}
+		if err := proposeCleanup(ctx, mirror, client, org, time.Now()); err != nil {
+			c.Log.Error("cleanup pull request for expired requests", "error", err)
+		}
 	}
 
 	queue := webhook.NewQueue(4096)

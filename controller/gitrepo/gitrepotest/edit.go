@@ -1,15 +1,14 @@
 package gitrepotest
 
 import (
-	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gittree"
 )
 
 // CommitEdits commits parent's tree with edits applied (a File with
@@ -37,7 +36,11 @@ func commitEdits(tb testing.TB, r *git.Repository, parents []plumbing.Hash, msg 
 	if err != nil {
 		tb.Fatalf("read commit %s: %v", parent, err)
 	}
-	root, err := editTree(r, pc.TreeHash, edits)
+	tree := make(map[string]gittree.Edit, len(edits))
+	for p, f := range edits {
+		tree[p] = gittree.Edit{Data: f.Data, Link: f.Link}
+	}
+	root, err := gittree.Apply(r.Storer, pc.TreeHash, tree)
 	if err != nil {
 		tb.Fatalf("edit tree of %s: %v", parent, err)
 	}
@@ -52,72 +55,4 @@ func commitEdits(tb testing.TB, r *git.Repository, parents []plumbing.Hash, msg 
 		tb.Fatalf("store commit: %v", err)
 	}
 	return h
-}
-
-// editTree returns the tree treeHash (zero for none) with edits, relative
-// to it, applied.
-func editTree(r *git.Repository, treeHash plumbing.Hash, edits Files) (plumbing.Hash, error) {
-	entries := map[string]object.TreeEntry{}
-	if !treeHash.IsZero() {
-		t, err := r.TreeObject(treeHash)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		for _, e := range t.Entries {
-			entries[e.Name] = e
-		}
-	}
-	sub := map[string]Files{}
-	for p, f := range edits {
-		name, rest, isDir := strings.Cut(p, "/")
-		if isDir {
-			if sub[name] == nil {
-				sub[name] = Files{}
-			}
-			sub[name][rest] = f
-			continue
-		}
-		if f.Data == nil && f.Link == "" {
-			delete(entries, name)
-			continue
-		}
-		data, mode := f.Data, filemode.Regular
-		if f.Link != "" {
-			data, mode = []byte(f.Link), filemode.Symlink
-		}
-		h, err := writeBlob(r, data)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		entries[name] = object.TreeEntry{Name: name, Mode: mode, Hash: h}
-	}
-	for name, files := range sub {
-		var old plumbing.Hash
-		if e, ok := entries[name]; ok && e.Mode == filemode.Dir {
-			old = e.Hash
-		}
-		h, err := editTree(r, old, files)
-		if err != nil {
-			return plumbing.ZeroHash, err
-		}
-		entries[name] = object.TreeEntry{Name: name, Mode: filemode.Dir, Hash: h}
-	}
-	t := &object.Tree{}
-	for _, e := range entries {
-		t.Entries = append(t.Entries, e)
-	}
-	// Git orders entries by name, a directory's compared as if it ended in
-	// a slash.
-	key := func(e object.TreeEntry) string {
-		if e.Mode == filemode.Dir {
-			return e.Name + "/"
-		}
-		return e.Name
-	}
-	sort.Slice(t.Entries, func(i, j int) bool { return key(t.Entries[i]) < key(t.Entries[j]) })
-	obj := r.Storer.NewEncodedObject()
-	if err := t.Encode(obj); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return r.Storer.SetEncodedObject(obj)
 }
