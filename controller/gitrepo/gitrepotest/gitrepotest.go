@@ -17,6 +17,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gittree"
 )
 
 // File is the content of one file of a tree: Data for a regular file, or
@@ -160,19 +162,7 @@ func writeTree(r *git.Repository, files Files, dir string) (plumbing.Hash, error
 }
 
 func writeBlob(r *git.Repository, data []byte) (plumbing.Hash, error) {
-	obj := r.Storer.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	w, err := obj.Writer()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if _, err := w.Write(data); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return r.Storer.SetEncodedObject(obj)
+	return gittree.Blob(r.Storer, data)
 }
 
 // WriteDir writes files into dir, creating directories and symbolic links
