@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse/controller/approval"
-	"github.com/gatehouse-dev/gatehouse/controller/authz"
 	"github.com/gatehouse-dev/gatehouse/controller/decide"
 	"github.com/gatehouse-dev/gatehouse/controller/github"
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
@@ -320,6 +319,14 @@ func (p *Pulls) votes(ctx context.Context, repo *gitrepo.Repo, pr PullRequest, b
 	if err != nil {
 		return nil, nil, err
 	}
+	recorded, err := p.Store.Votes(ctx, pr.Number)
+	if err != nil {
+		return nil, nil, err
+	}
+	bySource := map[string]store.Vote{}
+	for _, v := range recorded {
+		bySource[v.Source] = v
+	}
 	for _, r := range reviews {
 		kind := map[string]string{"APPROVED": approval.VoteApprove, "CHANGES_REQUESTED": approval.VoteBlock, "DISMISSED": approval.VoteWithdraw}[r.State]
 		if kind == "" {
@@ -331,19 +338,18 @@ func (p *Pulls) votes(ctx context.Context, repo *gitrepo.Repo, pr PullRequest, b
 				return nil, nil, err
 			}
 		}
+		// Each review is recorded once, with its commit and digest.
+		source := fmt.Sprintf("review:%d:%s", r.ID, r.State)
+		if _, seen := bySource[source]; !seen {
+			if err := p.Store.RecordVote(ctx, store.Vote{PR: pr.Number, Login: r.User, Kind: kind, Commit: r.CommitID, Digest: digest, Source: source, At: r.SubmittedAt}); err != nil {
+				return nil, nil, err
+			}
+		}
 		out = append(out, approval.Vote{Login: r.User, Kind: kind, Commit: r.CommitID, Digest: digest, At: r.SubmittedAt, Source: "review"})
 	}
 	comments, err := p.GitHub.Comments(ctx, pr.Number)
 	if err != nil {
 		return nil, nil, err
-	}
-	recorded, err := p.Store.Votes(ctx, pr.Number)
-	if err != nil {
-		return nil, nil, err
-	}
-	bySource := map[string]store.Vote{}
-	for _, v := range recorded {
-		bySource[v.Source] = v
 	}
 	var fresh []freshCommand
 	for _, c := range comments {
@@ -419,14 +425,28 @@ func (p *Pulls) provisioned(ctx context.Context, pr PullRequest, c Comment, d de
 	if !pr.Merged || d.base == nil {
 		return p.GitHub.Comment(ctx, pr.Number, "@"+c.User+" /provisioned applies once the pull request is merged.")
 	}
-	engine, err := authz.New(d.base.Org)
+	// The requests exist from the merge commit on: judge there.
+	repo, err := gitrepo.Open(p.RepoDir)
 	if err != nil {
 		return err
 	}
-	by := personOf(d.base.Org, c.User)
+	defer repo.Close()
+	merged, err := repo.Resolve(pr.MergeCommitSHA)
+	if err != nil {
+		return err
+	}
+	after, err := p.Bases.Load(ctx, merged.Hash)
+	if err != nil {
+		return err
+	}
+	engine := after.Engine()
+	by := personOf(after.Org, c.User)
+	if by == "" {
+		return p.GitHub.Comment(ctx, pr.Number, "@"+c.User+" is not a person in the access repo, so cannot mark provisioning done.")
+	}
 	var lines []string
 	for _, path := range d.requested {
-		msg, err := reconcile.MarkProvisioned(ctx, p.Store, d.base.Org, engine, path, by, p.now())
+		msg, err := reconcile.MarkProvisioned(ctx, p.Store, after.Org, engine, path, by, p.now())
 		if err != nil {
 			msg = err.Error()
 		}
@@ -438,7 +458,8 @@ func (p *Pulls) provisioned(ctx context.Context, pr PullRequest, c Comment, d de
 	if err := p.GitHub.SetLabels(ctx, pr.Number, report.LabelPrefix, []string{report.LabelPrefix + report.StateProvisioned}); err != nil {
 		return err
 	}
-	return p.GitHub.Comment(ctx, pr.Number, strings.Join(lines, "\n"))
+	// Tell the requester.
+	return p.GitHub.Comment(ctx, pr.Number, "@"+pr.Author+" "+strings.Join(lines, "\n"))
 }
 
 // closed records a merged pull request's final decision for the

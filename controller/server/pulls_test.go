@@ -263,6 +263,17 @@ func TestMergedPullRequestRecordsItsDecision(t *testing.T) {
 	if !strings.Contains(posted, "merged without an approved decision") || !strings.Contains(posted, "[Action Required] Provision a github account for sam. @alice") {
 		t.Errorf("posted:\n%s", posted)
 	}
+	// alice, github's admin, provisions it by hand and says so.
+	gh.addComment(7, "alice", "/provisioned", now.Add(2*time.Hour))
+	if err := p.Handle(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if req, ok, _ := st.Request(ctx, "access/github/sam.yaml"); !ok || req.State != "provisioned" {
+		t.Errorf("the request is %+v after /provisioned", req)
+	}
+	if last := gh.posted[7][len(gh.posted[7])-1]; !strings.HasPrefix(last, "@sam ") || !slices.Equal(gh.labels[7], []string{"access:provisioned"}) {
+		t.Errorf("the requester was not told (%q) or the label is %v", last, gh.labels[7])
+	}
 	_ = plumbing.ZeroHash
 }
 
