@@ -112,19 +112,13 @@ revocations, 2 could not run.`,
 			if watch {
 				return watchRepo(cmd, repo, state, interval, reconcile.Options{Actor: actor(), RequireApproval: requireApproval})
 			}
-			org, err := loadOrg(cmd, repo.dir, repo.rev)
-			if err != nil {
-				return err
-			}
-			st, err := state.open(cmd)
+			org, st, err := openRepoState(cmd, repo, state)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			its, notConfigured, closeAll := integrations.Build(cmd.Context(), org, os.Getenv, os.ReadFile)
+			runner, closeAll := newRunner(cmd, org, st, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 			defer closeAll()
-			runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond,
-				Log: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))}
 			res, err := runner.Reconcile(cmd.Context(), org, reconcile.Options{DryRun: dryRun, AllowRevocations: allow,
 				Actor: actor(), RequireApproval: requireApproval})
 			if err != nil {
@@ -169,6 +163,28 @@ revocations, 2 could not run.`,
 	return cmd
 }
 
+// openRepoState loads the access repo (refusing one with errors) and
+// opens the controller's store, for the commands that need both; the
+// caller closes the store.
+func openRepoState(cmd *cobra.Command, repo repoFlags, state stateFlags) (*model.Org, *store.Store, error) {
+	org, err := loadOrg(cmd, repo.dir, repo.rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := state.open(cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	return org, st, nil
+}
+
+// newRunner sets up the reconciler on org's integrations, with
+// credentials from the environment; the caller calls the returned close.
+func newRunner(cmd *cobra.Command, org *model.Org, st *store.Store, log *slog.Logger) (*reconcile.Runner, func()) {
+	its, notConfigured, closeAll := integrations.Build(cmd.Context(), org, os.Getenv, os.ReadFile)
+	return &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond, Log: log}, closeAll
+}
+
 // actor names who runs a command, for the audit log.
 func actor() string {
 	if u := os.Getenv("USER"); u != "" {
@@ -193,11 +209,12 @@ func watchRepo(cmd *cobra.Command, repo repoFlags, state stateFlags, interval ti
 	if err != nil {
 		return &exitError{code: exitCouldNotRun, err: err}
 	}
-	its, notConfigured, closeAll := integrations.Build(ctx, org, os.Getenv, os.ReadFile)
-	defer closeAll()
 	logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+	runner, closeAll := newRunner(cmd, org, st, logger)
+	defer closeAll()
+	notConfigured := runner.NotConfigured
 	w := &reconcile.Watcher{
-		Runner: &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured, Attempts: 3, Backoff: 500 * time.Millisecond, Log: logger},
+		Runner: runner,
 		Dir:    repo.dir, Interval: interval, Options: opts,
 		Load: func(ctx context.Context) (*model.Org, model.Findings, error) { return load.Open(ctx, repo.dir, "") },
 		Report: func(res *reconcile.Result, err error) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -14,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/gatehouse-dev/gatehouse/controller/authz"
-	"github.com/gatehouse-dev/gatehouse/controller/integrations"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
@@ -318,18 +316,13 @@ Exit status: 0 no drift, 1 drift found, 2 could not run.`,
 			if err := format.check(); err != nil {
 				return err
 			}
-			org, err := loadOrg(cmd, repo.dir, repo.rev)
-			if err != nil {
-				return err
-			}
-			st, err := state.open(cmd)
+			org, st, err := openRepoState(cmd, repo, state)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			its, notConfigured, closeAll := integrations.Build(cmd.Context(), org, os.Getenv, os.ReadFile)
+			runner, closeAll := newRunner(cmd, org, st, nil)
 			defer closeAll()
-			runner := &reconcile.Runner{Store: st, Integrations: its, NotConfigured: notConfigured}
 			plan, err := runner.Plan(cmd.Context(), org, reconcile.Options{DryRun: true})
 			if err != nil {
 				return &exitError{code: exitCouldNotRun, err: err}
@@ -354,7 +347,7 @@ Exit status: 0 no drift, 1 drift found, 2 could not run.`,
 				_ = tw.Flush()
 				fmt.Fprintf(cmd.OutOrStdout(), "%d entitlements held outside the access repo\n", len(drift))
 			}
-			for name, why := range notConfigured {
+			for name, why := range runner.NotConfigured {
 				fmt.Fprintf(cmd.ErrOrStderr(), "gatehouse: integration %s not checked: %v\n", name, why)
 			}
 			if len(drift) > 0 {
@@ -392,11 +385,7 @@ same.`,
 			if by == "" {
 				return &exitError{code: exitCouldNotRun, err: errors.New("say who did it: --by ADMIN (a person name)")}
 			}
-			org, err := loadOrg(cmd, repo.dir, repo.rev)
-			if err != nil {
-				return err
-			}
-			st, err := state.open(cmd)
+			org, st, err := openRepoState(cmd, repo, state)
 			if err != nil {
 				return err
 			}
