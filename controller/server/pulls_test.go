@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/gatehouse-dev/gatehouse/controller/decide"
@@ -145,17 +146,11 @@ var prBase = map[string]string{
 // /deny without a reason refused; /deny with one closes it.
 func TestPullRequestLifecycle(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	r := gitrepotest.Init(t, dir)
-	main := gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
-	head1 := gitrepotest.CommitEdits(t, r, main, "request", gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}})
+	dir, r, main := prRepo(t)
+	head1 := gitrepotest.CommitEdits(t, r, main, "request", samMember)
 	head2 := gitrepotest.CommitEdits(t, r, head1, "admin please", gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: admin\n")}})
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t)
 	gh := newMemGitHub()
 	gh.prs[7] = &PullRequest{Number: 7, State: "open", BaseRef: "master", HeadSHA: head1.String(), Author: "sam"}
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -174,8 +169,6 @@ func TestPullRequestLifecycle(t *testing.T) {
 			t.Errorf("%s: labels %v, want access:%s", name, gh.labels[7], wantLabel)
 		}
 	}
-	headName := func() string { return gh.prs[7].HeadSHA }
-	_ = headName
 
 	step("opened", "action_required", "pending-approval")
 	if !strings.Contains(gh.sticky[7], "[Action Required] sam requested access to github") || !strings.Contains(gh.sticky[7], "@carol") {
@@ -226,19 +219,13 @@ func TestPullRequestLifecycle(t *testing.T) {
 // and an approval after the fact records it again.
 func TestMergedPullRequestRecordsItsDecision(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	r := gitrepotest.Init(t, dir)
-	main := gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
-	req := gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}}
+	dir, r, main := prRepo(t)
+	req := samMember
 	head := gitrepotest.CommitEdits(t, r, main, "request", req)
 	merge := gitrepotest.CommitMerge(t, r, main, head, "merge #7", req)
 	gitrepotest.Ref(t, r, "refs/heads/master", merge)
 
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t)
 	gh := newMemGitHub()
 	gh.prs[7] = &PullRequest{Number: 7, State: "closed", Merged: true, MergeCommitSHA: merge.String(), BaseRef: "master", HeadSHA: head.String(), Author: "sam"}
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
@@ -274,20 +261,13 @@ func TestMergedPullRequestRecordsItsDecision(t *testing.T) {
 	if last := gh.posted[7][len(gh.posted[7])-1]; !strings.HasPrefix(last, "@sam ") || !slices.Equal(gh.labels[7], []string{"access:provisioned"}) {
 		t.Errorf("the requester was not told (%q) or the label is %v", last, gh.labels[7])
 	}
-	_ = plumbing.ZeroHash
 }
 
 func TestS2LastPusherNeverCounts(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	r := gitrepotest.Init(t, dir)
-	main := gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
-	head := gitrepotest.CommitEdits(t, r, main, "request", gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}})
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, r, main := prRepo(t)
+	head := gitrepotest.CommitEdits(t, r, main, "request", samMember)
+	st := openTestStore(t)
 	gh := newMemGitHub()
 	// alice opened it; carol, its only approver, pushed to it.
 	gh.prs[7] = &PullRequest{Number: 7, State: "open", BaseRef: "master", HeadSHA: head.String(), Author: "alice"}
@@ -306,15 +286,9 @@ func TestS2LastPusherNeverCounts(t *testing.T) {
 
 func TestAutoMergeMergesTheApprovedHead(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	r := gitrepotest.Init(t, dir)
-	main := gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
-	head := gitrepotest.CommitEdits(t, r, main, "request", gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}})
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	dir, r, main := prRepo(t)
+	head := gitrepotest.CommitEdits(t, r, main, "request", samMember)
+	st := openTestStore(t)
 	gh := newMemGitHub()
 	gh.prs[7] = &PullRequest{Number: 7, State: "open", BaseRef: "master", HeadSHA: head.String(), Author: "sam"}
 	p := &Pulls{GitHub: gh, Mirror: noMirror{}, RepoDir: dir, Bases: decide.NewBases(dir, 4), Store: st, AutoMerge: true, MergeMethod: "squash"}
@@ -325,4 +299,26 @@ func TestAutoMergeMergesTheApprovedHead(t *testing.T) {
 	if err := p.Handle(ctx, 7); err != nil || !gh.prs[7].Merged || gh.prs[7].MergeCommitSHA != head.String() {
 		t.Fatalf("the approved head was not merged: %+v %v", gh.prs[7], err)
 	}
+}
+
+// samMember adds sam's request for github membership.
+var samMember = gitrepotest.Files{"access/github/sam.yaml": gitrepotest.File{Data: []byte("kind: AccessRequest\nperson: sam\nsystem: github\nlevel: member\n")}}
+
+// prRepo commits prBase into a new repository.
+func prRepo(t *testing.T) (string, *git.Repository, plumbing.Hash) {
+	t.Helper()
+	dir := t.TempDir()
+	r := gitrepotest.Init(t, dir)
+	return dir, r, gitrepotest.Commit(t, r, "base", gitrepotest.Text(prBase))
+}
+
+// openTestStore opens a store in a temporary folder for the test.
+func openTestStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
