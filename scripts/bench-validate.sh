@@ -38,18 +38,7 @@ if ! command -v go >/dev/null 2>&1; then
   exit 2
 fi
 
-# install_if_missing CMD PACKAGE: best effort, never fatal.
-install_if_missing() {
-  if [ -x "$1" ] || command -v "$1" >/dev/null 2>&1; then return 0; fi
-  if ! command -v apt-get >/dev/null 2>&1; then return 0; fi
-  local sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; else return 0; fi
-  fi
-  echo "installing $2 with apt-get…" >&2
-  { $sudo apt-get install -y -qq "$2" || { $sudo apt-get update -qq && $sudo apt-get install -y -qq "$2"; }; } >/dev/null 2>&1 ||
-    echo "could not install $2; carrying on without it" >&2
-}
+. scripts/bench-lib.sh
 install_if_missing /usr/bin/time time
 install_if_missing hyperfine hyperfine
 
@@ -106,20 +95,11 @@ for i in $(seq "$runs"); do
   printf 'run %d/%d: %ss\n' "$i" "$runs" "${walls[-1]}" >&2
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-minmax() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo " " hi }'; }
 
 echo
 echo "gatehouse validate --repo ($label: $files files), $runs cold runs"
 echo "  validate said: $summary"
-read -r lo hi <<<"$(minmax "${walls[@]}")"
-echo "  wall time: median $(median "${walls[@]}") s (min $lo s, max $hi s)"
-if [ "${#rss[@]}" -gt 0 ]; then
-  read -r _ peak <<<"$(minmax "${rss[@]}")"
-  echo "  peak RSS:  $(awk -v k="$peak" 'BEGIN { printf "%.0f", k / 1024 }') MiB (largest of the runs; median $(awk -v k="$(median "${rss[@]}")" 'BEGIN { printf "%.0f", k / 1024 }') MiB)"
-else
-  echo "  peak RSS:  not measured (GNU time is not installed)"
-fi
+report_times
 
 if command -v hyperfine >/dev/null 2>&1; then
   echo
