@@ -2,11 +2,9 @@ package gitrepotest
 
 import (
 	"testing"
-	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gittree"
 )
@@ -44,15 +42,5 @@ func commitEdits(tb testing.TB, r *git.Repository, parents []plumbing.Hash, msg 
 	if err != nil {
 		tb.Fatalf("edit tree of %s: %v", parent, err)
 	}
-	sig := object.Signature{Name: "gatehouse test", Email: "test@gatehouse.invalid", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root, ParentHashes: parents}
-	obj := r.Storer.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
-		tb.Fatalf("encode commit: %v", err)
-	}
-	h, err := r.Storer.SetEncodedObject(obj)
-	if err != nil {
-		tb.Fatalf("store commit: %v", err)
-	}
-	return h
+	return storeCommit(tb, r, root, parents, msg)
 }

@@ -69,8 +69,19 @@ func Commit(tb testing.TB, r *git.Repository, msg string, files Files) plumbing.
 	if ref, err := r.Storer.Reference(branch); err == nil {
 		parents = append(parents, ref.Hash())
 	}
+	h := storeCommit(tb, r, root, parents, msg)
+	if err := r.Storer.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
+		tb.Fatalf("move %s: %v", branch, err)
+	}
+	return h
+}
+
+// storeCommit stores a commit of tree with parents, by a fixed author at
+// a fixed time, so that the same content always gives the same hash.
+func storeCommit(tb testing.TB, r *git.Repository, tree plumbing.Hash, parents []plumbing.Hash, msg string) plumbing.Hash {
+	tb.Helper()
 	sig := object.Signature{Name: "gatehouse test", Email: "test@gatehouse.invalid", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: root, ParentHashes: parents}
+	c := &object.Commit{Author: sig, Committer: sig, Message: msg, TreeHash: tree, ParentHashes: parents}
 	obj := r.Storer.NewEncodedObject()
 	if err := c.Encode(obj); err != nil {
 		tb.Fatalf("encode commit: %v", err)
@@ -78,9 +89,6 @@ func Commit(tb testing.TB, r *git.Repository, msg string, files Files) plumbing.
 	h, err := r.Storer.SetEncodedObject(obj)
 	if err != nil {
 		tb.Fatalf("store commit: %v", err)
-	}
-	if err := r.Storer.SetReference(plumbing.NewHashReference(branch, h)); err != nil {
-		tb.Fatalf("move %s: %v", branch, err)
 	}
 	return h
 }
