@@ -30,3 +30,10 @@ report_times() {
     echo "  peak RSS:  not measured (GNU time is not installed)"
   fi
 }
+
+# build_gatehouse DIR builds the binary into DIR and prints its path.
+build_gatehouse() {
+  echo "building gatehouse…" >&2
+  go build -o "$1/gatehouse" ./controller/cmd/gatehouse
+  echo "$1/gatehouse"
+}

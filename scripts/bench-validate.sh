@@ -53,9 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building gatehouse…" >&2
-go build -o "$work/gatehouse" ./controller/cmd/gatehouse
-bin="$work/gatehouse"
+bin=$(build_gatehouse "$work")
 
 if [ -z "$repo" ]; then
   repo="$work/repo"
