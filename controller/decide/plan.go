@@ -45,6 +45,10 @@ type Options struct {
 	ApprovedBy []string
 	// Now is the time policies and expiry see; zero means time.Now().
 	Now time.Time
+	// LoginsOnly reads Author, LastPusher and ApprovedBy as GitHub
+	// logins only, as the controller must (S4); the command line also
+	// takes person names.
+	LoginsOnly bool
 }
 
 // Plan is the decision on one pull request: what it changes, what each

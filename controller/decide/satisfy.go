@@ -9,9 +9,16 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
 
-// person resolves a person name or GitHub login on the base commit; a
+// PersonByLogin resolves a GitHub login alone (case-insensitively), for
+// approvals that come from GitHub: a login that happens to equal another
+// person's name is that login's person, never the other (S4).
+func (b *Base) PersonByLogin(login string) *model.Person {
+	return b.logins[strings.ToLower(strings.TrimPrefix(login, "@"))]
+}
+
+// Person resolves a person name or GitHub login on the base commit; a
 // login matches case-insensitively, as GitHub's do.
-func (b *Base) person(nameOrLogin string) *model.Person {
+func (b *Base) Person(nameOrLogin string) *model.Person {
 	if p := b.Org.PersonByName[nameOrLogin]; p != nil {
 		return p
 	}
@@ -28,12 +35,16 @@ func (b *Base) counts(name string) bool {
 // satisfy narrows each requirement to the people whose approval counts,
 // matches the approvals given against it and decides the plan.
 func (p *Plan) satisfy(b *Base, opts Options) {
+	resolve := b.Person
+	if opts.LoginsOnly {
+		resolve = b.PersonByLogin
+	}
 	excluded := map[string]bool{}
 	for _, who := range []string{opts.Author, opts.LastPusher} {
 		if who == "" {
 			continue
 		}
-		if person := b.person(who); person != nil {
+		if person := resolve(who); person != nil {
 			excluded[person.Name] = true
 		}
 	}
@@ -41,7 +52,7 @@ func (p *Plan) satisfy(b *Base, opts Options) {
 	p.Approvals = []Approval{}
 	for _, given := range opts.ApprovedBy {
 		a := Approval{Given: given}
-		switch person := b.person(given); {
+		switch person := resolve(given); {
 		case person == nil:
 			a.Ignored = "not a person on the base commit (S4)"
 		case excluded[person.Name]:

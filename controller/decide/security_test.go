@@ -259,3 +259,25 @@ func TestS7PoliciesOutsideGatehouseOrgAreRefused(t *testing.T) {
 		t.Errorf("a pull request adding a policy in gatehouse.lib was not refused:\n%s", render(t, p))
 	}
 }
+
+func TestS4GitHubLoginsNeverPassForAnotherPersonsName(t *testing.T) {
+	// mallory's GitHub login is "carol", the name of github's approver,
+	// whose own login is "carol-gh". Approvals from GitHub are logins: the
+	// login "carol" is mallory, who may not approve github.
+	base := maps.Clone(orgFiles)
+	base["people/carol.yaml"] = "kind: Person\nname: carol\nrole: collaborator\ngithub: carol-gh\n"
+	base["people/mallory.yaml"] = "kind: Person\nname: mallory\nrole: collaborator\ngithub: carol\n"
+	p, err := tryDecide(t, base, map[string]string{"access/github/sam-member.yaml": samMember},
+		Options{Author: "sam", ApprovedBy: []string{"carol"}, LoginsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Approved {
+		t.Fatalf("the login carol counted as the person carol:\n%s", render(t, p))
+	}
+	p, err = tryDecide(t, base, map[string]string{"access/github/sam-member.yaml": samMember},
+		Options{Author: "sam", ApprovedBy: []string{"carol-gh"}, LoginsOnly: true})
+	if err != nil || !p.Approved {
+		t.Fatalf("carol's own login did not count: %v\n%s", err, render(t, p))
+	}
+}

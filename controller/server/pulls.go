@@ -249,7 +249,7 @@ func (p *Pulls) evaluate(ctx context.Context, pr PullRequest, state store.PullRe
 	}
 	d.tally = approval.Count(votes, d.digest)
 	d.plan, d.err = decide.Decide(ctx, d.base, repo, base, head, decide.Options{
-		Author: pr.Author, LastPusher: state.LastPusher, ApprovedBy: d.tally.Approvers, Now: p.now(),
+		Author: pr.Author, LastPusher: state.LastPusher, ApprovedBy: d.tally.Approvers, Now: p.now(), LoginsOnly: true,
 	})
 	if d.plan != nil {
 		for _, c := range d.plan.Changes {
@@ -407,10 +407,11 @@ func (p *Pulls) eligible(d decision, login string) bool {
 	if d.plan == nil || d.base == nil {
 		return false
 	}
-	person := personOf(d.base.Org, login)
-	if person == "" {
+	who := d.base.PersonByLogin(login)
+	if who == nil {
 		return false
 	}
+	person := who.Name
 	for _, r := range d.plan.Requirements {
 		if slices.Contains(r.Eligible, person) {
 			return true
@@ -440,13 +441,13 @@ func (p *Pulls) provisioned(ctx context.Context, pr PullRequest, c Comment, d de
 		return err
 	}
 	engine := after.Engine()
-	by := personOf(after.Org, c.User)
-	if by == "" {
+	who := after.PersonByLogin(c.User)
+	if who == nil {
 		return p.GitHub.Comment(ctx, pr.Number, "@"+c.User+" is not a person in the access repo, so cannot mark provisioning done.")
 	}
 	var lines []string
 	for _, path := range d.requested {
-		msg, err := reconcile.MarkProvisioned(ctx, p.Store, after.Org, engine, path, by, p.now())
+		msg, err := reconcile.MarkProvisioned(ctx, p.Store, after.Org, engine, path, who.Name, p.now())
 		if err != nil {
 			msg = err.Error()
 		}
@@ -528,16 +529,6 @@ func loginOf(b *decide.Base, person string) string {
 	}
 	if p := b.Org.PersonByName[person]; p != nil {
 		return p.GitHub
-	}
-	return ""
-}
-
-// personOf maps a GitHub login to a person on org.
-func personOf(org *model.Org, login string) string {
-	for _, p := range org.People {
-		if p.GitHub != "" && strings.EqualFold(p.GitHub, login) {
-			return p.Name
-		}
 	}
 	return ""
 }
