@@ -95,7 +95,7 @@ func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 	// is otherwise the one step that leaves a core idle.
 	var (
 		mu      sync.Mutex
-		entries []Entry
+		chunks  [][]Entry // one per directory, joined once at the end
 		walkErr error
 		pending sync.WaitGroup
 		queue   = make(chan string, 1<<16)
@@ -125,7 +125,7 @@ func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 			fail(err)
 			return
 		}
-		var local []Entry
+		local := make([]Entry, 0, len(des))
 		for _, d := range des {
 			p := d.Name()
 			if rel != "." {
@@ -154,7 +154,7 @@ func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 			}
 		}
 		mu.Lock()
-		entries = append(entries, local...)
+		chunks = append(chunks, local)
 		mu.Unlock()
 	}
 	pending.Add(1)
@@ -178,6 +178,7 @@ func (s *dirSource) List(ctx context.Context) ([]Entry, error) {
 	if walkErr != nil {
 		return nil, fmt.Errorf("list files of %s: %w", s.dir, walkErr)
 	}
+	entries := slices.Concat(chunks...)
 	sortEntries(entries)
 	return entries, nil
 }
