@@ -4,6 +4,7 @@ package load
 
 import (
 	"path"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -76,10 +77,17 @@ func (r *fastReader) open(p string) (int, error) {
 	return unix.Openat2(r.dirfd, p, &unix.OpenHow{Flags: flags, Resolve: uint64(beneath)})
 }
 
-// read appends the file at p to buf[:0], or reports it tooLarge. ok is false when the fast path
-// cannot answer (an old kernel, a link, any error): the caller then reads
-// through os.Root, which gives the proper error.
-func (r *fastReader) read(p string, max int64, buf []byte) (data []byte, size int64, tooLarge, ok bool) {
+// read appends the file at p to buf[:0], or reports it tooLarge. ok is
+// false when the fast path cannot answer (an old kernel, a link, a
+// directory, any error): the caller then reads through os.Root, which
+// gives the proper error.
+//
+// It reads until read returns 0, never asking for the size first: a stat
+// per file costs as much as the read itself, and the limit bounds what is
+// read from anything that is not a regular file (the listing saw one; the
+// flags keep a FIFO from blocking). Only a file over the limit is stat'ed,
+// for its size in the message.
+func (r *fastReader) read(p string, limit int64, buf []byte) (data []byte, size int64, tooLarge, ok bool) {
 	if r == nil || r.disabled.Load() {
 		return nil, 0, false, false
 	}
@@ -91,29 +99,31 @@ func (r *fastReader) read(p string, max int64, buf []byte) (data []byte, size in
 		return nil, 0, false, false
 	}
 	defer unix.Close(fd)
-	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, 0, false, false
-	}
-	if max > 0 && st.Size > max {
-		return nil, st.Size, true, true
-	}
-	n := int(st.Size)
-	if cap(buf) < n {
-		buf = make([]byte, 0, n+512)
-	}
-	buf = buf[:n]
-	for off := 0; off < n; {
-		m, err := unix.Read(fd, buf[off:])
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(512, len(buf)))
+		}
+		m, err := unix.Read(fd, buf[len(buf):cap(buf)])
 		if err == unix.EINTR {
 			continue
 		}
-		if err != nil || m == 0 {
+		if err != nil {
 			return nil, 0, false, false
 		}
-		off += m
+		if m == 0 {
+			return buf, int64(len(buf)), false, true
+		}
+		buf = buf[:len(buf)+m]
+		if limit > 0 && int64(len(buf)) > limit {
+			size := int64(len(buf))
+			var st unix.Stat_t
+			if unix.Fstat(fd, &st) == nil && st.Size > size {
+				size = st.Size
+			}
+			return nil, size, true, true
+		}
 	}
-	return buf, st.Size, false, true
 }
 
 func (r *fastReader) close() {
