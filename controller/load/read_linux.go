@@ -20,6 +20,10 @@ import (
 type fastReader struct {
 	dirfd    int
 	disabled atomic.Bool
+	// wholeReads is set when the root is on a filesystem whose reads of a
+	// regular file stop short only at its end; files are then opened on
+	// the root's own mount only, and a short read ends the file.
+	wholeReads bool
 
 	mu   sync.Mutex
 	dirs map[string]int // directory (slash path) -> open descriptor
@@ -29,14 +33,29 @@ type fastReader struct {
 // it are resolved per file.
 const maxDirFDs = 4096
 
-var beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
+// beneath keeps a path below the root, off links and on the root's mount.
+var beneath = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS | unix.RESOLVE_NO_XDEV
 
 func newFastReader(dir string) *fastReader {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil
 	}
-	return &fastReader{dirfd: fd, dirs: map[string]int{}}
+	var st unix.Statfs_t
+	whole := unix.Fstatfs(fd, &st) == nil && wholeReadFS(st.Type)
+	return &fastReader{dirfd: fd, dirs: map[string]int{}, wholeReads: whole}
+}
+
+// wholeReadFS reports a local disk or memory filesystem, whose read of a
+// regular file returns fewer bytes than asked only at the end of the file
+// (signals do not interrupt it). Network and FUSE filesystems may stop
+// short anywhere, so files there are read until read returns 0.
+func wholeReadFS(magic int64) bool {
+	switch magic {
+	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC, unix.TMPFS_MAGIC, unix.F2FS_SUPER_MAGIC:
+		return true
+	}
+	return false
 }
 
 // dirFD returns a descriptor of the directory dir below the root, opened
@@ -71,6 +90,11 @@ func (r *fastReader) open(p string) (int, error) {
 	dir, name := path.Split(p)
 	if dir = path.Clean(dir); name != "" && name != "." && name != ".." {
 		if dfd, ok := r.dirFD(dir); ok {
+			if r.wholeReads {
+				// A file bind-mounted from elsewhere is refused here and
+				// read the slow way.
+				return unix.Openat2(dfd, name, &unix.OpenHow{Flags: flags, Resolve: uint64(beneath)})
+			}
 			return unix.Openat(dfd, name, flags, 0)
 		}
 	}
@@ -82,11 +106,12 @@ func (r *fastReader) open(p string) (int, error) {
 // directory, any error): the caller then reads through os.Root, which
 // gives the proper error.
 //
-// It reads until read returns 0, never asking for the size first: a stat
-// per file costs as much as the read itself, and the limit bounds what is
-// read from anything that is not a regular file (the listing saw one; the
-// flags keep a FIFO from blocking). Only a file over the limit is stat'ed,
-// for its size in the message.
+// It never asks for the size first: a system call per file costs as much
+// as the read itself. It reads until read returns 0, or, on a filesystem
+// with whole reads, until a read returns less than asked. The limit bounds
+// what is read from anything that is not a regular file (the listing saw
+// one; the flags keep a FIFO from blocking). Only a file over the limit is
+// stat'ed, for its size in the message.
 func (r *fastReader) read(p string, limit int64, buf []byte) (data []byte, size int64, tooLarge, ok bool) {
 	if r == nil || r.disabled.Load() {
 		return nil, 0, false, false
@@ -104,6 +129,7 @@ func (r *fastReader) read(p string, limit int64, buf []byte) (data []byte, size 
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, max(512, len(buf)))
 		}
+		want := cap(buf) - len(buf)
 		m, err := unix.Read(fd, buf[len(buf):cap(buf)])
 		if err == unix.EINTR {
 			continue
@@ -122,6 +148,9 @@ func (r *fastReader) read(p string, limit int64, buf []byte) (data []byte, size 
 				size = st.Size
 			}
 			return nil, size, true, true
+		}
+		if r.wholeReads && m < want {
+			return buf, int64(len(buf)), false, true
 		}
 	}
 }
