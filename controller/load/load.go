@@ -144,7 +144,14 @@ func Load(ctx context.Context, src Source, opts Options) (*model.Org, model.Find
 		return nil, nil, err
 	}
 
-	org := model.NewOrg()
+	sizes := map[string]int{}
+	for i := range results {
+		for _, d := range results[i].docs {
+			kind, _ := d.KindName()
+			sizes[kind]++
+		}
+	}
+	org := model.NewOrgSized(sizes)
 	var findings model.Findings
 	for i, t := range tasks {
 		r := &results[i]

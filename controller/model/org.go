@@ -62,21 +62,47 @@ type Locator interface {
 }
 
 // NewOrg returns an empty Org ready for Add.
-func NewOrg() *Org {
+func NewOrg() *Org { return NewOrgSized(nil) }
+
+// NewOrgSized returns an empty Org ready for Add with room for sizes[kind]
+// documents of each kind, so that loading a large repo does not grow its
+// indexes step by step.
+func NewOrgSized(sizes map[string]int) *Org {
 	return &Org{
-		PersonByName:       map[string]*Person{},
-		TeamByName:         map[string]*Team{},
-		RoleByName:         map[string]*Role{},
-		SystemByName:       map[string]*System{},
-		RequestByPath:      map[string]*AccessRequest{},
-		ControlByName:      map[string]*Control{},
-		TestByName:         map[string]*Test{},
-		DocumentByName:     map[string]*Document{},
-		RiskScenarioByName: map[string]*RiskScenario{},
-		RiskTaskByName:     map[string]*RiskTask{},
-		ReportByName:       map[string]*Report{},
-		AccessReviewByName: map[string]*AccessReview{},
+		PersonByName:       make(map[string]*Person, sizes[KindPerson]),
+		TeamByName:         make(map[string]*Team, sizes[KindTeam]),
+		RoleByName:         make(map[string]*Role, sizes[KindRole]),
+		SystemByName:       make(map[string]*System, sizes[KindSystem]),
+		RequestByPath:      make(map[string]*AccessRequest, sizes[KindAccessRequest]),
+		ControlByName:      make(map[string]*Control, sizes[KindControl]),
+		TestByName:         make(map[string]*Test, sizes[KindTest]),
+		DocumentByName:     make(map[string]*Document, sizes[KindDocument]),
+		RiskScenarioByName: make(map[string]*RiskScenario, sizes[KindRiskScenario]),
+		RiskTaskByName:     make(map[string]*RiskTask, sizes[KindRiskTask]),
+		ReportByName:       make(map[string]*Report, sizes[KindReport]),
+		AccessReviewByName: make(map[string]*AccessReview, sizes[KindAccessReview]),
+
+		People:        sized[*Person](sizes[KindPerson]),
+		Teams:         sized[*Team](sizes[KindTeam]),
+		Roles:         sized[*Role](sizes[KindRole]),
+		Systems:       sized[*System](sizes[KindSystem]),
+		Requests:      sized[*AccessRequest](sizes[KindAccessRequest]),
+		Controls:      sized[*Control](sizes[KindControl]),
+		Tests:         sized[*Test](sizes[KindTest]),
+		Documents:     sized[*Document](sizes[KindDocument]),
+		RiskScenarios: sized[*RiskScenario](sizes[KindRiskScenario]),
+		RiskTasks:     sized[*RiskTask](sizes[KindRiskTask]),
+		Reports:       sized[*Report](sizes[KindReport]),
+		AccessReviews: sized[*AccessReview](sizes[KindAccessReview]),
 	}
+}
+
+// sized returns a slice with room for n elements, or nil for none.
+func sized[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
 }
 
 // Add files a document under its kind and returns the document already
