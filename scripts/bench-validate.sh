@@ -5,11 +5,13 @@
 # median wall time and the peak resident memory.
 #
 # Usage: scripts/bench-validate.sh [--size small|medium|large] [--runs N]
-#                                  [--seed N] [--repo DIR] [--keep]
+#                                  [--seed N] [--repo DIR] [--rev REV] [--keep]
 #   --size   organisation size (default large: 10k people, ~150k files)
 #   --runs   number of measured runs (default 5)
 #   --seed   generator seed (default 1)
 #   --repo   validate this existing access repo instead of generating one
+#   --rev    validate this Git revision of the repo, read from the object
+#            store (a generated repo is then committed on main: --rev main)
 #   --keep   keep the generated repo and print where it is
 #
 # Works on a fresh Debian machine with Go. GNU time (for peak memory) and
@@ -19,15 +21,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-size=large runs=5 seed=1 repo="" keep=0
+size=large runs=5 seed=1 repo="" rev="" keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --repo) repo=$2; shift 2 ;;
+    --rev) rev=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-validate.sh: unknown argument $1; see --help" >&2; exit 2 ;;
   esac
 done
@@ -57,17 +60,26 @@ bin=$(build_gatehouse "$work")
 
 if [ -z "$repo" ]; then
   repo="$work/repo"
-  "$bin" dev synth --size "$size" --seed "$seed" --out "$repo" >&2
+  git_flag=()
+  [ -n "$rev" ] && git_flag=(--git)
+  "$bin" dev synth --size "$size" --seed "$seed" "${git_flag[@]}" --out "$repo" >&2
+  sync # let the written files reach the disk before measuring, so write-back does not compete
   label="$size organisation, seed $seed"
 else
   label="$repo"
 fi
-files=$(find "$repo" -path "$repo/.git" -prune -o -type f -print | wc -l | tr -d ' ')
+args=(validate --repo "$repo")
+if [ -n "$rev" ]; then
+  args+=(--rev "$rev")
+  files=$(git -C "$repo" ls-tree -r "$rev" | wc -l | tr -d ' ')
+else
+  files=$(find "$repo" -path "$repo/.git" -prune -o -type f -print | wc -l | tr -d ' ')
+fi
 
 # One unmeasured run checks that the repo validates (exit 0 or 1) and warms
 # the page cache, so every measured run sees the same cache.
 set +e
-"$bin" validate --repo "$repo" >"$work/run.out" 2>&1
+"$bin" "${args[@]}" >"$work/run.out" 2>&1
 code=$?
 set -e
 if [ "$code" -ge 2 ]; then
@@ -80,13 +92,13 @@ summary=$(tail -n 1 "$work/run.out")
 walls=() rss=()
 for i in $(seq "$runs"); do
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -v "$bin" validate --repo "$repo" >/dev/null 2>"$work/run.time" || true
+    /usr/bin/time -v "$bin" "${args[@]}" >/dev/null 2>"$work/run.time" || true
     walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {
       n = split($2, p, ":"); s = 0; for (j = 1; j <= n; j++) s = s * 60 + p[j]; print s }' "$work/run.time")")
     rss+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/run.time")")
   else
     start=$(date +%s.%N)
-    "$bin" validate --repo "$repo" >/dev/null 2>&1 || true
+    "$bin" "${args[@]}" >/dev/null 2>&1 || true
     end=$(date +%s.%N)
     walls+=("$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')")
   fi
@@ -95,11 +107,11 @@ done
 
 
 echo
-echo "gatehouse validate --repo ($label: $files files), $runs cold runs"
+echo "gatehouse validate --repo${rev:+ --rev $rev} ($label: $files files), $runs cold runs"
 echo "  validate said: $summary"
 report_times
 
 if command -v hyperfine >/dev/null 2>&1; then
   echo
-  hyperfine --style basic --runs "$runs" --ignore-failure "$bin validate --repo $repo"
+  hyperfine --style basic --runs "$runs" --ignore-failure "$bin ${args[*]}"
 fi
