@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-size=large runs=5 seed=1 repo="" rev="" keep=0
+size=large runs=5 seed=1 repo="" rev="" keep=0 generated=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
@@ -47,7 +47,7 @@ install_if_missing hyperfine hyperfine
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-bench-validate.XXXXXX")
 cleanup() {
-  if [ "$keep" = 1 ] && [ -z "$repo" ]; then
+  if [ "$keep" = 1 ] && [ "$generated" = 1 ]; then
     echo "kept the generated repo in $work/repo" >&2
     rm -f "$work/gatehouse" "$work"/run.*
   else
@@ -59,7 +59,7 @@ trap cleanup EXIT
 bin=$(build_gatehouse "$work")
 
 if [ -z "$repo" ]; then
-  repo="$work/repo"
+  repo="$work/repo" generated=1
   git_flag=()
   [ -n "$rev" ] && git_flag=(--git)
   "$bin" dev synth --size "$size" --seed "$seed" "${git_flag[@]}" --out "$repo" >&2
