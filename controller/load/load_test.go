@@ -415,6 +415,21 @@ controls:
 			}
 		})
 	}
+	// LocateAll answers the same, in the order asked, whatever the order
+	// of the files.
+	batch := loc.(interface {
+		LocateAll([]model.Location) []model.Pos
+	})
+	var locs []model.Location
+	for i := len(tests) - 1; i >= 0; i-- {
+		locs = append(locs, model.Location{File: tests[i].file, Index: tests[i].index, Path: tests[i].path})
+	}
+	got := batch.LocateAll(locs)
+	for i, l := range locs {
+		if want := tests[len(tests)-1-i].want; got[i] != want {
+			t.Errorf("LocateAll: %s#%d/%s = %+v, want %+v", l.File, l.Index, l.Path, got[i], want)
+		}
+	}
 	// Documents carry the index the Locator expects.
 	if tst := org.TestByName["T-1"]; tst == nil || tst.Index != 2 || tst.Pos != (model.Pos{Line: 5, Column: 1}) {
 		t.Errorf("Test T-1 meta = %+v", tst)

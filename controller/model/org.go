@@ -61,6 +61,14 @@ type Locator interface {
 	Locate(file string, index int, path string) Pos
 }
 
+// Location names a field of a loaded document: its file, the document's
+// index in the file and the field path, as Locator.Locate takes them.
+type Location struct {
+	File  string
+	Index int
+	Path  string
+}
+
 // NewOrg returns an empty Org ready for Add.
 func NewOrg() *Org { return NewOrgSized(nil) }
 

@@ -42,8 +42,41 @@ func Org(org *model.Org, opts Options) model.Findings {
 	c.checkManagers()
 	c.checkPolicies()
 	c.reportOffboardedUses()
+	c.locate()
 	c.out.Sort()
 	return c.out
+}
+
+// batchLocator is a Locator that answers many questions in one pass, as
+// the loader's does.
+type batchLocator interface {
+	LocateAll(locs []model.Location) []model.Pos
+}
+
+// locate gives the findings reported at a field path their positions,
+// all at once when the Locator can, so that a repo with thousands of
+// findings reads each file once.
+func (c *checker) locate() {
+	if len(c.pending) == 0 {
+		return
+	}
+	locs := make([]model.Location, len(c.pending))
+	for i, p := range c.pending {
+		locs[i] = p.loc
+	}
+	var positions []model.Pos
+	if b, ok := c.org.Locator.(batchLocator); ok {
+		positions = b.LocateAll(locs)
+	} else {
+		positions = make([]model.Pos, len(locs))
+		for i, l := range locs {
+			positions[i] = c.org.Locator.Locate(l.File, l.Index, l.Path)
+		}
+	}
+	for i, p := range c.pending {
+		c.out[p.finding].Line, c.out[p.finding].Column = positions[i].Line, positions[i].Column
+	}
+	c.pending = nil
 }
 
 // RequestChecker checks access requests against an organisation without
@@ -117,6 +150,16 @@ type checker struct {
 	// noLocate keeps findings at the document's own position, for
 	// documents that are not in org's files.
 	noLocate bool
+	// pending are the findings whose field positions locate still has to
+	// look up.
+	pending []pendingLocation
+}
+
+// pendingLocation is a finding (an index into out) waiting for the
+// position of a field.
+type pendingLocation struct {
+	finding int
+	loc     model.Location
 }
 
 // teamInfo is a team expanded once per run.
@@ -197,13 +240,13 @@ func (c *checker) canAct(i int32) bool {
 	return p.Active() && c.rank[i] >= rankCollaborator && p.GitHub != ""
 }
 
-// report adds a finding of rule on the document at the field path, the one
-// place positions are computed: the Locator when the Org has one, else the
-// document's own position.
+// report adds a finding of rule on the document at the field path. Its
+// position is the document's own until locate asks the Locator, when the
+// Org has one.
 func (c *checker) report(doc *model.Meta, at path, rule, format string, args ...any) {
 	pos := doc.Pos
 	if c.org.Locator != nil && !c.noLocate {
-		pos = c.org.Locator.Locate(doc.File, doc.Index, at.String())
+		c.pending = append(c.pending, pendingLocation{finding: len(c.out), loc: model.Location{File: doc.File, Index: doc.Index, Path: at.String()}})
 	}
 	c.out = append(c.out, model.Finding{
 		Severity: severity[rule],
