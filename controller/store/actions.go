@@ -167,6 +167,27 @@ func (s *Store) Failed(ctx context.Context) ([]Action, error) {
 		ORDER BY id`)
 }
 
+// PruneJournal forgets the settled actions that finished before time
+// before, and returns how many it forgot: done actions, and failed ones a
+// later action for the same account and entitlement superseded. Intended
+// actions (a restart runs them) and failures still to retry stay
+// whatever their age, as do the managed grants; every outcome is also in
+// the audit log, which is never pruned.
+func (s *Store) PruneJournal(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, "prune the reconcile journal", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM actions AS a WHERE a.finished_at < ? AND (a.state = 'done'
+			OR (a.state = 'failed' AND EXISTS (SELECT 1 FROM actions b WHERE b.integration = a.integration
+				AND b.account = a.account AND b.entitlement = a.entitlement AND b.id > a.id)))`, nanos(before))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // Managed lists the grants gatehouse holds on integration, by account and
 // entitlement; an empty integration lists every integration's, by
 // integration first.

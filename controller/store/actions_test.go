@@ -272,6 +272,75 @@ func TestJournal(t *testing.T) {
 	}
 }
 
+// TestPruneJournalKeepsWhatARestartNeeds: pruning forgets old settled
+// actions only; what a restart runs (intended actions), failures still to
+// retry, recent actions and the managed grants all stay.
+func TestPruneJournalKeepsWhatARestartNeeds(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	boom := errors.New("github: 502 bad gateway")
+	run := func(a Action, finish bool, err error) {
+		t.Helper()
+		id, ierr := s.Intend(ctx, a)
+		if ierr != nil {
+			t.Fatal(ierr)
+		}
+		if finish {
+			if ferr := s.Finish(ctx, id, err); ferr != nil {
+				t.Fatal(ferr)
+			}
+		}
+	}
+	run(grantAction("alice", "member"), true, nil)  // 1: done, old: pruned
+	run(grantAction("bob", "member"), true, boom)   // 2: failed, superseded by 3: pruned
+	run(grantAction("bob", "member"), true, nil)    // 3: done, old: pruned
+	run(grantAction("carol", "member"), true, boom) // 4: failed, still to retry: kept
+	run(grantAction("dave", "member"), false, nil)  // 5: intended: kept
+	cutoff := s.now()
+	run(grantAction("erin", "member"), true, nil) // 6: done after the cutoff: kept
+
+	n, err := s.PruneJournal(ctx, cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("pruned %d actions, want 3", n)
+	}
+	var left []int64
+	rows, err := s.db.Query(`SELECT id FROM actions ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{4, 5, 6}; !reflect.DeepEqual(left, want) {
+		t.Errorf("actions left = %v, want %v", left, want)
+	}
+	pending, _ := s.Pending(ctx)
+	failed, _ := s.Failed(ctx)
+	managed, _ := s.Managed(ctx, "github")
+	if got := ids(pending); !reflect.DeepEqual(got, []int64{5}) {
+		t.Errorf("Pending = %v, want [5]", got)
+	}
+	if got := ids(failed); !reflect.DeepEqual(got, []int64{4}) {
+		t.Errorf("Failed = %v, want [4]", got)
+	}
+	if got, want := grants(managed), []string{"github/alice/member", "github/bob/member", "github/erin/member"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Managed = %v, want %v", got, want)
+	}
+	if n, err := s.PruneJournal(ctx, cutoff); err != nil || n != 0 {
+		t.Errorf("second prune = %d, %v; want nothing left to prune", n, err)
+	}
+}
+
 func TestManagedOutsideTheJournal(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
