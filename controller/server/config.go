@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/gatehouse-dev/gatehouse/config"
+	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
 
 // Config is gatehouse serve's configuration (config/gatehouse.yaml
@@ -19,7 +21,36 @@ type Config struct {
 	StateDir  string          `json:"stateDir"`
 	Reconcile ReconcileConfig `json:"reconcile"`
 	GitHub    GitHubConfig    `json:"github"`
+	Retention RetentionConfig `json:"retention"`
 	Log       LogConfig       `json:"log"`
+}
+
+// RetentionConfig says how long the store keeps what only serves a while:
+// settled actions of the reconcile journal and the ids of webhook
+// deliveries. Durations are written as in access levels ("90d").
+type RetentionConfig struct {
+	Journal    string `json:"journal"`
+	Deliveries string `json:"deliveries"`
+}
+
+// minDeliveryRetention is how long delivery ids are kept at least: GitHub
+// lets a delivery be redelivered for three days.
+const minDeliveryRetention = 3 * 24 * time.Hour
+
+// Periods returns retention.journal and retention.deliveries as
+// durations.
+func (r RetentionConfig) Periods() (journal, deliveries time.Duration, err error) {
+	j, jerr := model.ParseDuration(r.Journal)
+	if jerr != nil {
+		jerr = fmt.Errorf("retention.journal: %w", jerr)
+	}
+	d, derr := model.ParseDuration(r.Deliveries)
+	if derr != nil {
+		derr = fmt.Errorf("retention.deliveries: %w", derr)
+	} else if d.Duration < minDeliveryRetention {
+		derr = fmt.Errorf("retention.deliveries %q: keep delivery ids at least 3d, as long as GitHub may redeliver them", r.Deliveries)
+	}
+	return j.Duration, d.Duration, errors.Join(jerr, derr)
 }
 
 // GitHubConfig tunes the pull-request controller.
@@ -79,6 +110,9 @@ func (c *Config) Check() error {
 	}
 	if _, err := c.Interval(); err != nil {
 		problems = append(problems, err.Error())
+	}
+	if _, _, err := c.Retention.Periods(); err != nil {
+		problems = append(problems, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	switch c.GitHub.MergeMethod {
 	case "merge", "squash", "rebase":

@@ -114,6 +114,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		watchErr = watcher.Run(ctx)
 		cancel()
 	})
+	wg.Go(func() { c.housekeep(ctx, st) })
 	serveErr := srv.Run(ctx)
 	cancel()
 	wg.Wait()

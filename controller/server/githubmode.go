@@ -186,6 +186,7 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	defer cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = queue.Run(ctx, 4, work) })
+	wg.Go(func() { c.housekeep(ctx, st) })
 	wg.Go(func() {
 		// Start with a resync, then heal missed webhooks on the interval.
 		ticker := time.NewTicker(interval)

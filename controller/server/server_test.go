@@ -68,6 +68,9 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil || c.Repo != "examples/acme" || c.Listen != "127.0.0.1:8080" {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
+	if j, d, err := c.Retention.Periods(); err != nil || j != 90*24*time.Hour || d != 30*24*time.Hour {
+		t.Errorf("default retention: journal %v, deliveries %v, %v; want 90 and 30 days", j, d, err)
+	}
 	c, err = LoadConfig(file("a.yaml", "listen: 0.0.0.0:9000\nreconcile:\n  interval: 1m\n"), env(map[string]string{"GATEHOUSE_REPO": "/srv/access"}))
 	if err != nil || c.Listen != "0.0.0.0:9000" || c.Repo != "/srv/access" || c.Reconcile.Interval != "1m" || c.Log.Level != "info" {
 		t.Fatalf("file and environment over the defaults: %+v %v", c, err)
@@ -76,6 +79,8 @@ func TestLoadConfig(t *testing.T) {
 		{"unknown.yaml", "listn: x\n", "unknown.yaml"},
 		{"interval.yaml", "reconcile:\n  interval: soon\n", "reconcile.interval"},
 		{"level.yaml", "log:\n  level: loud\n", "log.level"},
+		{"journal.yaml", "retention:\n  journal: 3 months\n", "retention.journal"},
+		{"deliveries.yaml", "retention:\n  deliveries: 1d\n", "retention.deliveries"},
 	} {
 		if _, err := LoadConfig(file(tc.name, tc.data), env(nil)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one naming %s", tc.name, err, tc.want)
