@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,18 +38,7 @@ func (c Credentials) GoString() string { return "postgres.Credentials{" + c.Stri
 // GATEHOUSE_POSTGRES_ and the name upper-cased, with every character other
 // than a letter or digit turned into an underscore ("prod-postgres" gives
 // GATEHOUSE_POSTGRES_PROD_POSTGRES).
-func EnvPrefix(name string) string {
-	var b strings.Builder
-	b.WriteString("GATEHOUSE_POSTGRES_")
-	for _, r := range strings.ToUpper(name) {
-		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
-}
+func EnvPrefix(name string) string { return reconcile.EnvPrefix("postgres", name) }
 
 // CredentialsFromEnv reads the credentials from the variables
 // PREFIX_USER and either PREFIX_PASSWORD or PREFIX_PASSWORD_FILE (a file
@@ -61,25 +49,14 @@ func EnvPrefix(name string) string {
 // variables to set; no error ever contains the password.
 func CredentialsFromEnv(prefix string, getenv func(string) string, readFile func(string) ([]byte, error)) (Credentials, error) {
 	userVar, pwVar, fileVar := prefix+"_USER", prefix+"_PASSWORD", prefix+"_PASSWORD_FILE"
-	user, pw, file := getenv(userVar), getenv(pwVar), getenv(fileVar)
-	if user == "" || (pw == "" && file == "") {
+	user := getenv(userVar)
+	if user == "" {
 		return Credentials{}, fmt.Errorf("postgres credentials: set %s and %s (or %s, a file holding the password) in the controller's environment: %w",
 			userVar, pwVar, fileVar, reconcile.ErrNotConfigured)
 	}
-	if pw != "" && file != "" {
-		return Credentials{}, fmt.Errorf("postgres credentials: both %s and %s are set; keep one of them", pwVar, fileVar)
-	}
-	if file != "" {
-		data, err := readFile(file)
-		if err != nil {
-			// The error names the file, never its content.
-			return Credentials{}, fmt.Errorf("postgres credentials: read the password file %s named by %s: %w", file, fileVar, err)
-		}
-		data = bytes.TrimRight(data, "\r\n")
-		if len(data) == 0 {
-			return Credentials{}, fmt.Errorf("postgres credentials: the password file %s named by %s is empty; write the password into it", file, fileVar)
-		}
-		pw = string(data)
+	pw, _, err := reconcile.SecretFromEnv("postgres password", pwVar, getenv, readFile)
+	if err != nil {
+		return Credentials{}, err
 	}
 	if strings.ContainsRune(pw, 0) {
 		return Credentials{}, errors.New("postgres credentials: the password contains a NUL byte, which PostgreSQL cannot accept; set it again")

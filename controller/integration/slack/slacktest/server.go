@@ -1,0 +1,639 @@
+// Package slacktest is a fake of Slack's Web API for tests: an
+// httptest.Server holding one workspace's team, users and user groups in
+// memory, answering the methods the slack integration calls in the shapes
+// Slack documents (https://api.slack.com/methods):
+//
+//	auth.test, team.info, users.list (cursor pages), users.info,
+//	usergroups.list, usergroups.users.list, usergroups.users.update,
+//	admin.users.setAdmin, admin.users.setRegular, admin.users.remove
+//
+// Like Slack it answers failures with HTTP 200 and {"ok": false, "error":
+// "..."}: invalid_auth without the right bearer token, missing_scope for a
+// scope RemoveScope took away, not_allowed_token_type for admin.* with a
+// workspace's token. Tests seed it (AddUser, AddUserGroup), inject
+// failures (RateLimitNext, FailNext, FailMethod) and inspect it (User,
+// UserGroup, Writes, Calls).
+//
+// By default the workspace acme (T0ACME0001) belongs to the Enterprise
+// Grid organisation E0ACME0001 and the token is installed on the
+// organisation, as Slack's Admin API requires; SetOrgToken(false) makes it
+// a workspace's token. The server starts with Slackbot and the token's own
+// user (SelfID, an admin) and serves users.list two users a page.
+package slacktest
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Defaults of a new Server.
+const (
+	// SelfID is the member id of the token's own user.
+	SelfID = "U0GATEHOUSE"
+	// SlackbotID is Slackbot's member id, which users.list reports as a
+	// user that is not a bot.
+	SlackbotID = "USLACKBOT"
+	// DefaultPageSize is the most users a users.list page holds: small,
+	// so that tests cross pages.
+	DefaultPageSize = 2
+)
+
+// DefaultTeam is the workspace a new Server holds.
+var DefaultTeam = Team{ID: "T0ACME0001", Name: "Acme", Domain: "acme", EnterpriseID: "E0ACME0001", EnterpriseName: "Acme Corp"}
+
+// Team is the fake's workspace.
+type Team struct {
+	ID, Name, Domain string
+	// EnterpriseID and EnterpriseName are the Enterprise Grid
+	// organisation the workspace belongs to; empty outside Grid, where
+	// admin.* methods answer not_an_enterprise.
+	EnterpriseID, EnterpriseName string
+}
+
+// User is a member of the workspace.
+type User struct {
+	// ID is the member id, such as U04ACME0010.
+	ID    string
+	Name  string
+	Email string
+	// Deleted marks a deactivated account, as admin.users.remove leaves it.
+	Deleted bool
+	// Bot marks a bot user.
+	Bot bool
+	// Admin, Owner and PrimaryOwner are the account's type.
+	Admin, Owner, PrimaryOwner bool
+	// Restricted and UltraRestricted mark multi- and single-channel
+	// guests.
+	Restricted, UltraRestricted bool
+}
+
+// UserGroup is a user group of the workspace.
+type UserGroup struct {
+	// ID is the group's id (S…); AddUserGroup assigns one when empty.
+	ID     string
+	Handle string
+	Name   string
+	// Users are the members' ids.
+	Users []string
+	// Disabled marks a disabled group: usergroups.list leaves it out
+	// unless asked with include_disabled.
+	Disabled bool
+}
+
+// Request is one request the fake received.
+type Request struct {
+	// Method is the Web API method, such as "users.list".
+	Method string
+	// Form holds the request's parameters.
+	Form url.Values
+}
+
+// failure is an injected HTTP error answer.
+type failure struct {
+	status     int
+	retryAfter int
+}
+
+// Server is a fake Slack Web API. Its methods are safe for concurrent use
+// by the code under test and the test itself.
+type Server struct {
+	// URL is the Web API's base URL with a trailing slash, as
+	// slack.WithAPIURL takes it.
+	URL string
+
+	t   testing.TB
+	srv *httptest.Server
+
+	mu           sync.Mutex
+	token        string
+	team         Team
+	orgToken     bool
+	self         string
+	users        []*User
+	groups       []*UserGroup
+	pageSize     int
+	missing      map[string]bool // scopes the token lacks
+	failures     []failure
+	methodErrors map[string]string
+	requests     []Request
+	writes       int
+}
+
+// New starts a fake Slack that accepts token as a bearer token, and
+// closes it when the test ends.
+func New(t testing.TB, token string) *Server {
+	t.Helper()
+	s := &Server{
+		t: t, token: token, team: DefaultTeam, orgToken: true, self: SelfID,
+		pageSize: DefaultPageSize, missing: map[string]bool{}, methodErrors: map[string]string{},
+	}
+	s.users = []*User{
+		{ID: SlackbotID, Name: "slackbot"},
+		{ID: SelfID, Name: "gatehouse", Email: "gatehouse@acme.example", Admin: true},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", s.serve)
+	s.srv = httptest.NewServer(mux)
+	s.URL = s.srv.URL + "/api/"
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// Close stops the server; requests then fail to connect.
+func (s *Server) Close() { s.srv.Close() }
+
+// SetTeam replaces the workspace's team. Users and groups stay.
+func (s *Server) SetTeam(team Team) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.team = team
+}
+
+// SetOrgToken says whether the token is installed on the Enterprise Grid
+// organisation (true, the default: auth.test names the organisation,
+// users.list and usergroups.* need team_id, admin.* work) or on the
+// workspace alone (admin.* answer not_allowed_token_type).
+func (s *Server) SetOrgToken(org bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgToken = org
+}
+
+// SetSelf makes id the token's own user, as auth.test reports it.
+func (s *Server) SetSelf(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.self = id
+}
+
+// SetPageSize sets the most users a users.list page holds.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = max(n, 1)
+}
+
+// AddUser adds u to the workspace, or replaces the user with its id.
+func (s *Server) AddUser(u User) {
+	s.t.Helper()
+	if u.ID == "" {
+		s.t.Fatal("slacktest: AddUser needs a member id")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.userIndex(u.ID); i >= 0 {
+		*s.users[i] = u
+		return
+	}
+	s.users = append(s.users, &u)
+}
+
+// User returns the user with the member id as the fake holds it now.
+func (s *Server) User(id string) (User, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.userIndex(id); i >= 0 {
+		return *s.users[i], true
+	}
+	return User{}, false
+}
+
+// AddUserGroup adds g and returns its id, assigned when g has none.
+func (s *Server) AddUserGroup(g UserGroup) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g.ID == "" {
+		g.ID = fmt.Sprintf("S0GROUP%04d", len(s.groups)+1)
+	}
+	g.Users = slices.Clone(g.Users)
+	s.groups = append(s.groups, &g)
+	return g.ID
+}
+
+// UserGroup returns the user group with the handle as the fake holds it
+// now.
+func (s *Server) UserGroup(handle string) (UserGroup, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		if g.Handle == handle {
+			c := *g
+			c.Users = slices.Clone(g.Users)
+			return c, true
+		}
+	}
+	return UserGroup{}, false
+}
+
+// RemoveScope takes scope (such as "usergroups:write") from the token:
+// the methods that need it answer missing_scope.
+func (s *Server) RemoveScope(scope string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.missing[scope] = true
+}
+
+// RateLimitNext answers the next n requests with HTTP 429 and a
+// Retry-After of retryAfter seconds.
+func (s *Server) RateLimitNext(n, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures = append(s.failures, failure{status: http.StatusTooManyRequests, retryAfter: retryAfter})
+	}
+}
+
+// FailNext answers the next n requests with the HTTP status, such as
+// 503, and a body that is not JSON, as a load balancer would.
+func (s *Server) FailNext(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures = append(s.failures, failure{status: status})
+	}
+}
+
+// FailMethod answers every call of the Web API method with {"ok": false,
+// "error": code} until FailMethod(method, "") clears it.
+func (s *Server) FailMethod(method, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == "" {
+		delete(s.methodErrors, method)
+		return
+	}
+	s.methodErrors[method] = code
+}
+
+// Writes returns how many calls of methods that change the workspace
+// (admin.users.*, usergroups.users.update) the fake received, whatever
+// it answered.
+func (s *Server) Writes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writes
+}
+
+// Calls returns how many requests the fake received for the Web API
+// method, or in all when method is "".
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if method == "" {
+		return len(s.requests)
+	}
+	n := 0
+	for _, r := range s.requests {
+		if r.Method == method {
+			n++
+		}
+	}
+	return n
+}
+
+// Requests returns the requests the fake received, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// writeMethods change the workspace.
+var writeMethods = map[string]bool{
+	"admin.users.setAdmin":    true,
+	"admin.users.setRegular":  true,
+	"admin.users.remove":      true,
+	"usergroups.users.update": true,
+}
+
+// scopes are the scopes each method needs of a user token.
+var scopes = map[string]string{
+	"team.info":               "team:read",
+	"users.list":              "users:read",
+	"users.info":              "users:read",
+	"usergroups.list":         "usergroups:read",
+	"usergroups.users.list":   "usergroups:read",
+	"usergroups.users.update": "usergroups:write",
+	"admin.users.setAdmin":    "admin.users:write",
+	"admin.users.setRegular":  "admin.users:write",
+	"admin.users.remove":      "admin.users:write",
+}
+
+// allScopes are the scopes a new token holds.
+var allScopes = []string{"admin.users:write", "team:read", "usergroups:read", "usergroups:write", "users:read", "users:read.email"}
+
+type reply map[string]any
+
+func fail(code string) reply { return reply{"ok": false, "error": code} }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	if r.Method != http.MethodPost {
+		s.t.Errorf("slacktest: %s %s: the integration must POST", r.Method, method)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		s.t.Errorf("slacktest: %s sent Content-Type %q, want application/x-www-form-urlencoded", method, ct)
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		s.t.Errorf("slacktest: %s: parse the form: %v", method, err)
+	}
+	if r.Form.Has("token") {
+		s.t.Errorf("slacktest: %s: the token was sent in the URL or body; send it in the Authorization header", method)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, Request{Method: method, Form: r.PostForm})
+	if writeMethods[method] {
+		s.writes++
+	}
+	if len(s.failures) > 0 {
+		f := s.failures[0]
+		s.failures = s.failures[1:]
+		if f.status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+			writeJSON(w, f.status, fail("ratelimited"))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.status)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>\n", f.status, http.StatusText(f.status))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.answer(method, r.Header.Get("Authorization"), r.Form))
+}
+
+func writeJSON(w http.ResponseWriter, status int, body reply) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// answer checks the token and scopes, then runs the method.
+func (s *Server) answer(method, auth string, form url.Values) reply {
+	switch {
+	case auth == "":
+		return fail("not_authed")
+	case auth != "Bearer "+s.token:
+		return fail("invalid_auth")
+	}
+	handle, ok := map[string]func(url.Values) reply{
+		"auth.test":               s.authTest,
+		"team.info":               s.teamInfo,
+		"users.list":              s.usersList,
+		"users.info":              s.usersInfo,
+		"usergroups.list":         s.userGroupsList,
+		"usergroups.users.list":   s.userGroupsUsersList,
+		"usergroups.users.update": s.userGroupsUsersUpdate,
+		"admin.users.setAdmin":    s.adminUsers(method),
+		"admin.users.setRegular":  s.adminUsers(method),
+		"admin.users.remove":      s.adminUsers(method),
+	}[method]
+	if !ok {
+		return reply{"ok": false, "error": "unknown_method", "req_method": method}
+	}
+	if need := scopes[method]; need != "" && s.missing[need] {
+		var have []string
+		for _, sc := range allScopes {
+			if !s.missing[sc] {
+				have = append(have, sc)
+			}
+		}
+		return reply{"ok": false, "error": "missing_scope", "needed": need, "provided": strings.Join(have, ",")}
+	}
+	if code := s.methodErrors[method]; code != "" {
+		return fail(code)
+	}
+	return handle(form)
+}
+
+func (s *Server) authTest(url.Values) reply {
+	name := ""
+	if i := s.userIndex(s.self); i >= 0 {
+		name = s.users[i].Name
+	}
+	out := reply{"ok": true, "user": name, "user_id": s.self, "is_enterprise_install": s.orgToken}
+	if s.orgToken {
+		out["url"] = "https://" + s.team.Domain + "-org.enterprise.slack.com/"
+		out["team"], out["team_id"] = s.team.EnterpriseName, s.team.EnterpriseID
+	} else {
+		out["url"] = "https://" + s.team.Domain + ".slack.com/"
+		out["team"], out["team_id"] = s.team.Name, s.team.ID
+	}
+	if s.team.EnterpriseID != "" {
+		out["enterprise_id"] = s.team.EnterpriseID
+	}
+	return out
+}
+
+// teamInfo answers for the workspace named by team or domain, or by the
+// token; an organisation's token must name one.
+func (s *Server) teamInfo(f url.Values) reply {
+	switch {
+	case f.Get("team") != "" && f.Get("team") != s.team.ID,
+		f.Get("team") == "" && f.Get("domain") != "" && f.Get("domain") != s.team.Domain:
+		return fail("team_not_found")
+	case s.orgToken && f.Get("team") == "" && f.Get("domain") == "":
+		return fail("missing_argument")
+	}
+	team := reply{"id": s.team.ID, "name": s.team.Name, "domain": s.team.Domain, "email_domain": s.team.Domain + ".example",
+		"icon": reply{"image_default": true}}
+	if s.team.EnterpriseID != "" {
+		team["enterprise_id"], team["enterprise_name"] = s.team.EnterpriseID, s.team.EnterpriseName
+	}
+	return reply{"ok": true, "team": team}
+}
+
+// teamCheck checks team_id: required with an organisation's token, and
+// the workspace's when given.
+func (s *Server) teamCheck(f url.Values) reply {
+	switch id := f.Get("team_id"); {
+	case id == "" && s.orgToken:
+		return fail("missing_argument")
+	case id != "" && id != s.team.ID:
+		return fail("team_not_found")
+	}
+	return nil
+}
+
+func (s *Server) usersList(f url.Values) reply {
+	if r := s.teamCheck(f); r != nil {
+		return r
+	}
+	n := s.pageSize
+	if l, err := strconv.Atoi(f.Get("limit")); err == nil && l > 0 && l < n {
+		n = l
+	}
+	start := 0
+	if c := f.Get("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		id, ok := strings.CutPrefix(string(raw), "user:")
+		if start = s.userIndex(id); err != nil || !ok || start < 0 {
+			return fail("invalid_cursor")
+		}
+	}
+	end := min(start+n, len(s.users))
+	members := make([]reply, 0, end-start)
+	for _, u := range s.users[start:end] {
+		members = append(members, s.userJSON(u))
+	}
+	next := ""
+	if end < len(s.users) {
+		next = base64.StdEncoding.EncodeToString([]byte("user:" + s.users[end].ID))
+	}
+	return reply{"ok": true, "members": members, "cache_ts": time.Now().Unix(), "response_metadata": reply{"next_cursor": next}}
+}
+
+func (s *Server) usersInfo(f url.Values) reply {
+	i := s.userIndex(f.Get("user"))
+	if i < 0 {
+		return fail("user_not_found")
+	}
+	return reply{"ok": true, "user": s.userJSON(s.users[i])}
+}
+
+func (s *Server) userJSON(u *User) reply {
+	out := reply{
+		"id": u.ID, "team_id": s.team.ID, "name": u.Name, "deleted": u.Deleted, "real_name": u.Name,
+		"profile":  reply{"real_name": u.Name, "display_name": u.Name, "email": u.Email},
+		"is_admin": u.Admin, "is_owner": u.Owner, "is_primary_owner": u.PrimaryOwner,
+		"is_restricted": u.Restricted, "is_ultra_restricted": u.UltraRestricted,
+		"is_bot": u.Bot, "is_app_user": false, "updated": 1700000000,
+	}
+	if s.team.EnterpriseID != "" {
+		out["enterprise_user"] = reply{"id": u.ID, "enterprise_id": s.team.EnterpriseID, "enterprise_name": s.team.EnterpriseName,
+			"is_admin": u.Admin, "is_owner": u.Owner, "is_primary_owner": u.PrimaryOwner, "teams": []string{s.team.ID}}
+	}
+	return out
+}
+
+func (s *Server) userGroupsList(f url.Values) reply {
+	if r := s.teamCheck(f); r != nil {
+		return r
+	}
+	out := []reply{}
+	for _, g := range s.groups {
+		if g.Disabled && f.Get("include_disabled") != "true" {
+			continue
+		}
+		out = append(out, s.groupJSON(g, f.Get("include_users") == "true"))
+	}
+	return reply{"ok": true, "usergroups": out}
+}
+
+func (s *Server) groupJSON(g *UserGroup, users bool) reply {
+	deleted := 0
+	if g.Disabled {
+		deleted = 1700000000
+	}
+	out := reply{
+		"id": g.ID, "team_id": s.team.ID, "is_usergroup": true, "name": g.Name, "description": "", "handle": g.Handle,
+		"is_external": false, "date_create": 1600000000, "date_update": 1700000000, "date_delete": deleted,
+		"auto_type": nil, "created_by": SelfID, "updated_by": SelfID, "deleted_by": nil,
+		"prefs": reply{"channels": []string{}, "groups": []string{}}, "user_count": len(g.Users),
+	}
+	if users {
+		out["users"] = slices.Clone(g.Users)
+	}
+	return out
+}
+
+// group finds the group f names; a disabled one only when disabledToo.
+func (s *Server) group(f url.Values, disabledToo bool) (*UserGroup, reply) {
+	if r := s.teamCheck(f); r != nil {
+		return nil, r
+	}
+	for _, g := range s.groups {
+		if g.ID == f.Get("usergroup") && (!g.Disabled || disabledToo) {
+			return g, nil
+		}
+	}
+	return nil, fail("no_such_subteam")
+}
+
+func (s *Server) userGroupsUsersList(f url.Values) reply {
+	g, r := s.group(f, f.Get("include_disabled") == "true")
+	if g == nil {
+		return r
+	}
+	return reply{"ok": true, "users": slices.Clone(g.Users)}
+}
+
+// userGroupsUsersUpdate replaces the group's members with the list
+// given, which must name at least one active member.
+func (s *Server) userGroupsUsersUpdate(f url.Values) reply {
+	g, r := s.group(f, true)
+	if g == nil {
+		return r
+	}
+	var users []string
+	for _, id := range strings.Split(f.Get("users"), ",") {
+		if id = strings.TrimSpace(id); id == "" || slices.Contains(users, id) {
+			continue
+		}
+		i := s.userIndex(id)
+		if i < 0 || s.users[i].Deleted {
+			return fail("invalid_users")
+		}
+		users = append(users, id)
+	}
+	if len(users) == 0 {
+		return fail("no_users_provided")
+	}
+	g.Users = users
+	return reply{"ok": true, "usergroup": s.groupJSON(g, true)}
+}
+
+// adminUsers answers admin.users.setAdmin, setRegular and remove, which
+// only an organisation's token may call.
+func (s *Server) adminUsers(method string) func(url.Values) reply {
+	return func(f url.Values) reply {
+		switch {
+		case s.team.EnterpriseID == "":
+			return fail("not_an_enterprise")
+		case !s.orgToken:
+			return fail("not_allowed_token_type")
+		case f.Get("team_id") == "" || f.Get("user_id") == "":
+			return fail("invalid_arguments")
+		case f.Get("team_id") != s.team.ID:
+			return fail("team_not_found")
+		}
+		i := s.userIndex(f.Get("user_id"))
+		if i < 0 {
+			return fail("user_not_found")
+		}
+		u := s.users[i]
+		switch {
+		case u.PrimaryOwner:
+			return fail("cannot_modify_primary_owner")
+		case u.Deleted && method != "admin.users.remove", u.Bot:
+			return fail("invalid_role_for_user")
+		}
+		switch method {
+		case "admin.users.setAdmin":
+			if u.Restricted || u.UltraRestricted {
+				return fail("invalid_role_for_user")
+			}
+			u.Admin = true
+		case "admin.users.setRegular":
+			u.Admin, u.Owner, u.Restricted, u.UltraRestricted = false, false, false, false
+		default:
+			u.Deleted = true
+		}
+		return reply{"ok": true}
+	}
+}
+
+func (s *Server) userIndex(id string) int {
+	return slices.IndexFunc(s.users, func(u *User) bool { return u.ID == id })
+}
