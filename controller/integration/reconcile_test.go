@@ -1,6 +1,7 @@
 // Package integration_test reconciles an organisation end to end through
 // the real integrations: the GitHub one against the fake GitHub, the
-// PostgreSQL one against a real server the tests start.
+// PostgreSQL one against a real server the tests start, the SCIM and
+// Slack ones against their fakes.
 package integration_test
 
 import (
@@ -18,6 +19,10 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/integration/github"
 	"github.com/gatehouse-dev/gatehouse/controller/integration/postgres"
 	"github.com/gatehouse-dev/gatehouse/controller/integration/postgres/pgtest"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/scim"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/scim/scimtest"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/slack"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/slack/slacktest"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
@@ -159,4 +164,88 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestReconcileGrantsAndRevokesAgainstFakeSCIMAndFakeSlack runs the
+// reconciler through the SCIM and Slack integrations: a SCIM group
+// membership (creating the missing user), Slack admin rights and a Slack
+// user group are granted, then revoked when the requests are removed.
+func TestReconcileGrantsAndRevokesAgainstFakeSCIMAndFakeSlack(t *testing.T) {
+	ctx := context.Background()
+	hr := scimtest.New(t, "scim-token")
+	hr.AddGroup("Employees")
+	sl := slacktest.New(t, "slack-token")
+	sl.AddUser(slacktest.User{ID: "U0ALICE", Name: "alice", Email: "alice@acme.example"})
+	sl.AddUserGroup(slacktest.UserGroup{Handle: "oncall", Name: "On call", Users: []string{"U0BOB"}})
+	sl.AddUser(slacktest.User{ID: "U0BOB", Name: "bob", Email: "bob@acme.example"})
+
+	scimIt, err := scim.New(model.SCIMIntegration{BaseURL: hr.URL}, scim.NewToken("scim-token", "test"),
+		scim.WithRetry(scim.RetryPolicy{Attempts: 2, Backoff: time.Millisecond, MaxWait: time.Second}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slackIt, err := slack.New(model.SlackIntegration{Workspace: "acme"}, slack.NewToken("slack-token", "test"), slack.WithAPIURL(sl.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	r := &reconcile.Runner{Store: st, Attempts: 2, Backoff: time.Millisecond,
+		Integrations: map[string]reconcile.Integration{"hr": scimIt, "sl": slackIt}}
+
+	orgWith := func(requests ...[3]string) *model.Org {
+		o := model.NewOrg()
+		// Two small fakes: every revocation is a large share of their
+		// accounts, so the cap (S8, tested elsewhere) is lifted here.
+		o.Add(&model.Config{Kind: model.KindConfig, Name: "acme", Limits: &model.Limits{MaxRevocationPercent: 100}, Integrations: []model.Integration{
+			{Name: "hr", Type: model.IntegrationSCIM, SCIM: &model.SCIMIntegration{BaseURL: hr.URL}},
+			{Name: "sl", Type: model.IntegrationSlack, Slack: &model.SlackIntegration{Workspace: "acme"}},
+		}})
+		o.Add(&model.Person{Kind: model.KindPerson, Name: "alice", Email: "Alice@acme.example", Slack: "U0ALICE", Role: model.RoleCollaborator})
+		o.Add(&model.System{Kind: model.KindSystem, Name: "hr-portal", Integration: "hr",
+			AccessLevels: []model.AccessLevel{{Name: "employee", Entitlement: "Employees"}}})
+		o.Add(&model.System{Kind: model.KindSystem, Name: "slack", Integration: "sl", AccessLevels: []model.AccessLevel{
+			{Name: "admin", Entitlement: slack.Admin}, {Name: "oncall", Entitlement: slack.UserGroup("oncall")}}})
+		for _, q := range requests {
+			req := &model.AccessRequest{Kind: model.KindAccessRequest, Person: q[0], System: q[1], Level: q[2]}
+			req.File = "access/" + q[1] + "/" + q[0] + "-" + q[2] + ".yaml"
+			o.Add(req)
+		}
+		return o
+	}
+
+	res, err := r.Reconcile(ctx, orgWith([3]string{"alice", "hr-portal", "employee"}, [3]string{"alice", "slack", "admin"},
+		[3]string{"alice", "slack", "oncall"}), reconcile.Options{})
+	if err != nil || res.Done != 3 || res.Failed != 0 {
+		t.Fatalf("first run: %+v %v", res, err)
+	}
+	if _, ok := hr.User("alice@acme.example"); !ok {
+		t.Error("the SCIM user was not created")
+	}
+	if m := hr.Members("Employees"); !slices.Contains(m, "alice@acme.example") {
+		t.Errorf("Employees members = %v, want alice", m)
+	}
+	if u, _ := sl.User("U0ALICE"); !u.Admin {
+		t.Error("alice is not a Slack admin")
+	}
+	if g, _ := sl.UserGroup("oncall"); !slices.Contains(g.Users, "U0ALICE") {
+		t.Errorf("oncall = %v, want alice in it", g.Users)
+	}
+
+	res, err = r.Reconcile(ctx, orgWith(), reconcile.Options{})
+	if err != nil || res.Done != 3 || res.Failed != 0 {
+		t.Fatalf("second run: %+v %v", res, err)
+	}
+	if m := hr.Members("Employees"); slices.Contains(m, "alice@acme.example") {
+		t.Errorf("alice is still in Employees: %v", m)
+	}
+	if u, _ := sl.User("U0ALICE"); u.Admin || u.Deleted {
+		t.Errorf("alice after the revocations: %+v, want a regular member", u)
+	}
+	if g, _ := sl.UserGroup("oncall"); !slices.Equal(g.Users, []string{"U0BOB"}) {
+		t.Errorf("oncall = %v, want only bob", g.Users)
+	}
 }

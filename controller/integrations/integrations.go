@@ -9,6 +9,8 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/controller/integration/github"
 	"github.com/gatehouse-dev/gatehouse/controller/integration/postgres"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/scim"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/slack"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 )
@@ -63,6 +65,30 @@ func buildIntegration(ctx context.Context, in model.Integration, getenv func(str
 			return nil, nil, err
 		}
 		return it, it.Close, nil
+	case in.Type == model.IntegrationSCIM && in.SCIM != nil:
+		token, err := scim.TokenFromEnv(scim.EnvPrefix(in.Name), getenv, readFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		it, err := scim.New(*in.SCIM, token)
+		if err != nil {
+			return nil, nil, err
+		}
+		return it, nil, nil
+	case in.Type == model.IntegrationSlack && in.Slack != nil:
+		token, err := slack.TokenFromEnv(slack.EnvPrefix(in.Name), getenv, readFile)
+		if err != nil {
+			return nil, nil, err
+		}
+		var opts []slack.Option
+		if u := getenv(slack.EnvAPIURL); u != "" {
+			opts = append(opts, slack.WithAPIURL(u))
+		}
+		it, err := slack.New(*in.Slack, token, opts...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return it, nil, nil
 	}
 	return nil, nil, fmt.Errorf("%w: gatehouse cannot provision %s integrations yet; its systems' requests wait (provision them by hand meanwhile)", reconcile.ErrNotConfigured, in.Type)
 }
