@@ -90,5 +90,7 @@ func buildIntegration(ctx context.Context, in model.Integration, getenv func(str
 		}
 		return it, nil, nil
 	}
-	return nil, nil, fmt.Errorf("%w: gatehouse cannot provision %s integrations yet; its systems' requests wait (provision them by hand meanwhile)", reconcile.ErrNotConfigured, in.Type)
+	// Validation refuses both; a Config built by hand may still hold them.
+	return nil, nil, fmt.Errorf("%w: integration %s of type %q has no settings block for its type, or gatehouse does not know the type (github, postgres, slack, scim); fix gatehouse.yaml (gatehouse validate says how)",
+		reconcile.ErrNotConfigured, in.Name, in.Type)
 }
