@@ -63,6 +63,7 @@ type Server struct {
 	// integration's baseURL.
 	URL string
 
+	t   testing.TB // seeding mistakes fail the test
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -134,7 +135,7 @@ type group struct {
 // and stops when the test ends.
 func New(t testing.TB, token string) *Server {
 	t.Helper()
-	s := &Server{token: token, pageSize: DefaultPageSize}
+	s := &Server{t: t, token: token, pageSize: DefaultPageSize}
 	mux := http.NewServeMux()
 	for pattern, h := range map[string]func(*call) reply{
 		"GET /Users":          s.listUsers,
@@ -168,13 +169,13 @@ func (s *Server) SetPageSize(n int) {
 }
 
 // AddUser adds an active user with userName as its userName and primary
-// email and returns its id. A taken userName fails the test's setup by
-// panicking: seeding is the test's own mistake.
+// email and returns its id. A taken userName fails the test: seeding is
+// the test's own mistake.
 func (s *Server) AddUser(userName string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.userByName(userName) != nil {
-		panic(fmt.Sprintf("scimtest: user %q exists", userName))
+		s.t.Fatalf("scimtest: user %q exists", userName)
 	}
 	return s.addUser(userName, true, []string{userName}).id
 }
@@ -191,7 +192,7 @@ func (s *Server) AddGroup(displayName string, members ...string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.groupByName(displayName) != nil {
-		panic(fmt.Sprintf("scimtest: group %q exists", displayName))
+		s.t.Fatalf("scimtest: group %q exists", displayName)
 	}
 	s.nextID++
 	g := &group{id: fmt.Sprintf("g-%d", s.nextID), displayName: displayName}
@@ -440,7 +441,7 @@ func (s *Server) groupByID(id string) *group {
 func (s *Server) mustUser(name string) *user {
 	u := s.userByName(name)
 	if u == nil {
-		panic(fmt.Sprintf("scimtest: no user %q", name))
+		s.t.Fatalf("scimtest: no user %q", name)
 	}
 	return u
 }
@@ -448,7 +449,7 @@ func (s *Server) mustUser(name string) *user {
 func (s *Server) mustGroup(name string) *group {
 	g := s.groupByName(name)
 	if g == nil {
-		panic(fmt.Sprintf("scimtest: no group %q", name))
+		s.t.Fatalf("scimtest: no group %q", name)
 	}
 	return g
 }
