@@ -285,6 +285,9 @@ func (p *Pulls) denial(ctx context.Context, n int) string {
 	return events[len(events)-1].Detail["reason"]
 }
 
+// maxDigests bounds the digests the controller remembers.
+const maxDigests = 4096
+
 // digest returns the digest of the access changes from base to commit,
 // remembered per pair.
 func (p *Pulls) digest(ctx context.Context, repo *gitrepo.Repo, base, commit *gitrepo.Commit, b *decide.Base) (string, error) {
@@ -304,6 +307,11 @@ func (p *Pulls) digest(ctx context.Context, repo *gitrepo.Repo, base, commit *gi
 	}
 	d = approval.Digest(changes)
 	p.mu.Lock()
+	if len(p.digests) >= maxDigests {
+		// A controller runs for months: start over rather than grow
+		// without end; a digest is cheap to compute again.
+		clear(p.digests)
+	}
 	p.digests[key] = d
 	p.mu.Unlock()
 	return d, nil
