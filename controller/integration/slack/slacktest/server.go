@@ -7,6 +7,12 @@
 //	usergroups.list, usergroups.users.list, usergroups.users.update,
 //	admin.users.setAdmin, admin.users.setRegular, admin.users.remove
 //
+// and, for the Slack app's bot (package slackapp), chat.postMessage and
+// views.open, which take JSON bodies as Slack allows for them, plus
+// response URLs (ResponseURL) that record what is posted to them, as the
+// response_url of an interaction payload does (Messages, Views,
+// Responses).
+//
 // Like Slack it answers failures with HTTP 200 and {"ok": false, "error":
 // "..."}: invalid_auth without the right bearer token, missing_scope for a
 // scope RemoveScope took away, not_allowed_token_type for admin.* with a
@@ -25,6 +31,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -127,6 +134,10 @@ type Server struct {
 	methodErrors map[string]string
 	requests     []Request
 	writes       int
+	messages     []PostedMessage
+	views        []OpenedView
+	responses    []string
+	responseURLs int
 }
 
 // New starts a fake Slack that accepts token as a bearer token, and
@@ -143,6 +154,10 @@ func New(t testing.TB, token string) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/", s.serve)
+	for method := range jsonMethods {
+		mux.HandleFunc("/api/"+method, s.serveJSON)
+	}
+	mux.HandleFunc(responsePath, s.serveResponse)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + "/api/"
 	t.Cleanup(s.srv.Close)
@@ -357,20 +372,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if writeMethods[method] {
 		s.writes++
 	}
-	if len(s.failures) > 0 {
-		f := s.failures[0]
-		s.failures = s.failures[1:]
-		if f.status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
-			writeJSON(w, f.status, fail("ratelimited"))
-			return
-		}
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(f.status)
-		fmt.Fprintf(w, "<html><body>%d %s</body></html>\n", f.status, http.StatusText(f.status))
+	if s.injectFailure(w) {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.answer(method, r.Header.Get("Authorization"), r.Form))
+}
+
+// injectFailure answers with the next injected failure, if any; s.mu is
+// held.
+func (s *Server) injectFailure(w http.ResponseWriter) bool {
+	if len(s.failures) == 0 {
+		return false
+	}
+	f := s.failures[0]
+	s.failures = s.failures[1:]
+	if f.status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+		writeJSON(w, f.status, fail("ratelimited"))
+		return true
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(f.status)
+	fmt.Fprintf(w, "<html><body>%d %s</body></html>\n", f.status, http.StatusText(f.status))
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, status int, body reply) {
@@ -636,4 +660,298 @@ func (s *Server) adminUsers(method string) func(url.Values) reply {
 
 func (s *Server) userIndex(id string) int {
 	return slices.IndexFunc(s.users, func(u *User) bool { return u.ID == id })
+}
+
+// PostedMessage is a message chat.postMessage accepted.
+type PostedMessage struct {
+	// Channel is the channel as asked: a channel id, or a member id for
+	// the direct message with the app.
+	Channel string
+	// TS is the message's timestamp, as the answer gave it.
+	TS string
+	// Text is the message's fallback text.
+	Text string
+	// Blocks are the message's Block Kit blocks as sent; nil without.
+	Blocks json.RawMessage
+}
+
+// OpenedView is a modal views.open opened.
+type OpenedView struct {
+	// TriggerID is the trigger_id the modal was opened with.
+	TriggerID string
+	// View is the view as sent.
+	View json.RawMessage
+}
+
+// Limits of Slack's that the fake enforces on what a bot sends, answering
+// invalid_blocks (messages) or invalid_arguments (views) beyond them.
+const (
+	// MaxButtonValue is the longest value a button may carry.
+	MaxButtonValue = 2000
+	// MaxSectionText is the longest text a section block may hold.
+	MaxSectionText = 3000
+	// MaxPrivateMetadata is the longest private_metadata a view may hold.
+	MaxPrivateMetadata = 3000
+	// MaxViewTitle is the longest title a modal may have.
+	MaxViewTitle = 24
+)
+
+// responsePath is where the fake's response URLs live.
+const responsePath = "/response/"
+
+// jsonMethods are the Web API methods the fake takes as JSON bodies.
+var jsonMethods = map[string]bool{"chat.postMessage": true, "views.open": true}
+
+// botScopes are the scopes each JSON method needs of a bot token, and
+// allBotScopes those a new bot token holds.
+var (
+	botScopes    = map[string]string{"chat.postMessage": "chat:write"}
+	allBotScopes = []string{"chat:write", "im:write"}
+)
+
+// Messages returns the messages chat.postMessage accepted, oldest first.
+func (s *Server) Messages() []PostedMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.messages)
+}
+
+// Views returns the modals views.open opened, oldest first.
+func (s *Server) Views() []OpenedView {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.views)
+}
+
+// ResponseURL returns a new response URL on the fake, as Slack puts one in
+// every interaction payload; Responses returns what is posted to it.
+func (s *Server) ResponseURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.responseURLs++
+	return s.srv.URL + responsePath + strconv.Itoa(s.responseURLs)
+}
+
+// ResponseURLPrefix is what every URL ResponseURL returns starts with.
+func (s *Server) ResponseURLPrefix() string { return s.srv.URL + responsePath }
+
+// Responses returns the bodies posted to the fake's response URLs,
+// oldest first.
+func (s *Server) Responses() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.responses)
+}
+
+// serveJSON answers the Web API methods a bot calls with a JSON body.
+func (s *Server) serveJSON(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	if r.Method != http.MethodPost {
+		s.t.Errorf("slacktest: %s %s: the app must POST", r.Method, method)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		s.t.Errorf("slacktest: %s sent Content-Type %q, want application/json; charset=utf-8", method, ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		s.t.Errorf("slacktest: %s: read the body: %v", method, err)
+	}
+	var args map[string]any
+	jsonErr := json.Unmarshal(body, &args)
+	form := url.Values{}
+	for k, v := range args {
+		if k == "token" {
+			s.t.Errorf("slacktest: %s: the token was sent in the body; send it in the Authorization header", method)
+		}
+		if str, ok := v.(string); ok {
+			form.Set(k, str)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = append(s.requests, Request{Method: method, Form: form})
+	if s.injectFailure(w) {
+		return
+	}
+	switch auth := r.Header.Get("Authorization"); {
+	case auth == "":
+		writeJSON(w, http.StatusOK, fail("not_authed"))
+		return
+	case auth != "Bearer "+s.token:
+		writeJSON(w, http.StatusOK, fail("invalid_auth"))
+		return
+	case jsonErr != nil:
+		writeJSON(w, http.StatusOK, fail("invalid_json"))
+		return
+	}
+	if need := botScopes[method]; need != "" && s.missing[need] {
+		var have []string
+		for _, sc := range allBotScopes {
+			if !s.missing[sc] {
+				have = append(have, sc)
+			}
+		}
+		writeJSON(w, http.StatusOK, reply{"ok": false, "error": "missing_scope", "needed": need, "provided": strings.Join(have, ",")})
+		return
+	}
+	if code := s.methodErrors[method]; code != "" {
+		writeJSON(w, http.StatusOK, fail(code))
+		return
+	}
+	if method == "views.open" {
+		writeJSON(w, http.StatusOK, s.viewsOpen(body))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.chatPostMessage(body))
+}
+
+// chatPostMessage posts to a channel, or to the direct message of the
+// app with a member named by id.
+func (s *Server) chatPostMessage(body []byte) reply {
+	var m struct {
+		Channel string          `json:"channel"`
+		Text    string          `json:"text"`
+		Blocks  json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return fail("invalid_arguments")
+	}
+	channel := m.Channel
+	switch {
+	case channel == "":
+		return fail("channel_not_found")
+	case strings.HasPrefix(channel, "U"), strings.HasPrefix(channel, "W"):
+		i := s.userIndex(channel)
+		if i < 0 || s.users[i].Deleted {
+			return fail("channel_not_found")
+		}
+		channel = "D" + channel[1:]
+	}
+	if len(m.Blocks) > 0 && string(m.Blocks) != "null" {
+		if problems := checkBlocks(m.Blocks); len(problems) > 0 {
+			return reply{"ok": false, "error": "invalid_blocks", "response_metadata": reply{"messages": problems}}
+		}
+	} else {
+		m.Blocks = nil
+	}
+	if m.Text == "" && m.Blocks == nil {
+		return fail("no_text")
+	}
+	ts := fmt.Sprintf("1700000000.%06d", len(s.messages)+1)
+	s.messages = append(s.messages, PostedMessage{Channel: m.Channel, TS: ts, Text: m.Text, Blocks: m.Blocks})
+	return reply{"ok": true, "channel": channel, "ts": ts, "message": reply{"type": "message", "text": m.Text, "bot_id": "B0GATEHOUSE", "ts": ts}}
+}
+
+// checkBlocks checks the limits of Slack's that a bot's message can hit.
+func checkBlocks(raw json.RawMessage) []string {
+	var blocks []struct {
+		Type string `json:"type"`
+		Text *struct {
+			Text string `json:"text"`
+		} `json:"text"`
+		Elements []struct {
+			Type     string `json:"type"`
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(raw, &blocks); err != nil {
+		return []string{"[ERROR] blocks must be an array of objects"}
+	}
+	var problems []string
+	for i, b := range blocks {
+		switch {
+		case b.Type == "":
+			problems = append(problems, fmt.Sprintf("[ERROR] missing required field: type [json-pointer:/blocks/%d]", i))
+		case b.Text != nil && len(b.Text.Text) > MaxSectionText:
+			problems = append(problems, fmt.Sprintf("[ERROR] must be less than %d characters [json-pointer:/blocks/%d/text/text]", MaxSectionText+1, i))
+		}
+		for j, e := range b.Elements {
+			if len(e.Value) > MaxButtonValue {
+				problems = append(problems, fmt.Sprintf("[ERROR] must be less than %d characters [json-pointer:/blocks/%d/elements/%d/value]", MaxButtonValue+1, i, j))
+			}
+			if e.Type == "button" && (e.ActionID == "" || len(e.ActionID) > 255) {
+				problems = append(problems, fmt.Sprintf("[ERROR] action_id must be 1 to 255 characters [json-pointer:/blocks/%d/elements/%d/action_id]", i, j))
+			}
+		}
+	}
+	return problems
+}
+
+// viewsOpen opens a modal for a trigger_id.
+func (s *Server) viewsOpen(body []byte) reply {
+	var a struct {
+		TriggerID string          `json:"trigger_id"`
+		View      json.RawMessage `json:"view"`
+	}
+	var v struct {
+		Type  string `json:"type"`
+		Title struct {
+			Text string `json:"text"`
+		} `json:"title"`
+		CallbackID      string `json:"callback_id"`
+		PrivateMetadata string `json:"private_metadata"`
+		Blocks          []any  `json:"blocks"`
+	}
+	if json.Unmarshal(body, &a) != nil || a.TriggerID == "" || json.Unmarshal(a.View, &v) != nil {
+		return fail("invalid_arguments")
+	}
+	var problems []string
+	if v.Type != "modal" {
+		problems = append(problems, "[ERROR] must be modal [json-pointer:/view/type]")
+	}
+	if n := len([]rune(v.Title.Text)); n == 0 || n > MaxViewTitle {
+		problems = append(problems, fmt.Sprintf("[ERROR] title must be 1 to %d characters [json-pointer:/view/title/text]", MaxViewTitle))
+	}
+	if len(v.PrivateMetadata) > MaxPrivateMetadata {
+		problems = append(problems, fmt.Sprintf("[ERROR] must be less than %d characters [json-pointer:/view/private_metadata]", MaxPrivateMetadata+1))
+	}
+	if len(v.CallbackID) > 255 {
+		problems = append(problems, "[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]")
+	}
+	if len(v.Blocks) == 0 {
+		problems = append(problems, "[ERROR] no blocks [json-pointer:/view/blocks]")
+	}
+	if len(problems) > 0 {
+		return reply{"ok": false, "error": "invalid_arguments", "response_metadata": reply{"messages": problems}}
+	}
+	s.views = append(s.views, OpenedView{TriggerID: a.TriggerID, View: a.View})
+	var view reply
+	_ = json.Unmarshal(a.View, &view)
+	view["id"] = fmt.Sprintf("V0VIEW%04d", len(s.views))
+	view["team_id"] = s.team.ID
+	view["state"] = reply{"values": reply{}}
+	return reply{"ok": true, "view": view}
+}
+
+// serveResponse records what is posted to a response URL, which takes
+// JSON and no token.
+func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, responsePath))
+	s.mu.Lock()
+	issued := err == nil && n >= 1 && n <= s.responseURLs
+	s.mu.Unlock()
+	if !issued {
+		http.Error(w, "no_such_url", http.StatusNotFound)
+		return
+	}
+	if r.Method != http.MethodPost {
+		s.t.Errorf("slacktest: %s %s: the app must POST to a response URL", r.Method, r.URL.Path)
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		s.t.Errorf("slacktest: response URL got Content-Type %q, want application/json", ct)
+	}
+	if r.Header.Get("Authorization") != "" {
+		s.t.Errorf("slacktest: a response URL was sent an Authorization header; it needs no token")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil || !json.Valid(body) {
+		s.t.Errorf("slacktest: response URL got a body that is not JSON: %q (%v)", body, err)
+		writeJSON(w, http.StatusBadRequest, fail("invalid_payload"))
+		return
+	}
+	s.mu.Lock()
+	s.responses = append(s.responses, string(body))
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, reply{"ok": true})
 }
