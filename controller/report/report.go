@@ -75,7 +75,7 @@ type Summary struct {
 func Comment(in Input) (body string, mentioned []string) {
 	var b strings.Builder
 	b.WriteString(Marker + "\n")
-	fmt.Fprintf(&b, "### %s\n\n", header(in))
+	fmt.Fprintf(&b, "### %s\n\n", Headline(in))
 	already := map[string]bool{}
 	for _, l := range in.Mentioned {
 		already[strings.ToLower(l)] = true
@@ -170,9 +170,10 @@ func Comment(in Input) (body string, mentioned []string) {
 	return b.String(), mentioned
 }
 
-// header is seed 000's wording: "[Action Required] alice requested access
-// to github".
-func header(in Input) string {
+// Headline is seed 000's wording of the pull request's state, the sticky
+// comment's title and the Slack messages': "[Action Required] alice
+// requested access to github".
+func Headline(in Input) string {
 	what := "proposed changes to the access repo"
 	if in.Plan != nil {
 		var systems []string
