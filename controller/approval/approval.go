@@ -65,7 +65,7 @@ type Vote struct {
 	Commit string    `json:"commit"`
 	Digest string    `json:"digest"`
 	At     time.Time `json:"at"`
-	// Source says where it came from: "review" or "comment".
+	// Source says where it came from: "review", "comment" or "slack".
 	Source string `json:"source"`
 }
 

@@ -34,7 +34,11 @@ type e2e struct {
 	last    [3]string
 }
 
-func startE2E(t *testing.T) *e2e {
+func startE2E(t *testing.T) *e2e { t.Helper(); return startE2EWith(t, prBase, nil) }
+
+// startE2EWith serves an access repo of base files, with extra variables
+// in the controller's environment.
+func startE2EWith(t *testing.T, base, extra map[string]string) *e2e {
 	t.Helper()
 	remoteDir := filepath.Join(t.TempDir(), "access.git")
 	remote, err := git.PlainInit(remoteDir, true)
@@ -44,13 +48,16 @@ func startE2E(t *testing.T) *e2e {
 	if err := remote.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, "refs/heads/master")); err != nil {
 		t.Fatal(err)
 	}
-	main := gitrepotest.Commit(t, remote, "base", gitrepotest.Text(prBase))
+	main := gitrepotest.Commit(t, remote, "base", gitrepotest.Text(base))
 	fake := githubtest.NewServer(t)
 	fake.SetBranch("acme", "access", "master", main.String())
 
 	env := map[string]string{
 		EnvWebhookSecret: secret, "GITHUB_TOKEN": "e2e-token", "GITHUB_API_URL": fake.URL,
 		EnvCloneURL: remoteDir,
+	}
+	for k, v := range extra {
+		env[k] = v
 	}
 	cfg, err := LoadConfig("", func(string) string { return "" })
 	if err != nil {

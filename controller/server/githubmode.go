@@ -19,10 +19,12 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/github/webhook"
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo"
 	ghintegration "github.com/gatehouse-dev/gatehouse/controller/integration/github"
+	"github.com/gatehouse-dev/gatehouse/controller/integration/slack"
 	"github.com/gatehouse-dev/gatehouse/controller/integrations"
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/slackapp"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
 
@@ -140,6 +142,10 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	}
 
 	queue := webhook.NewQueue(4096)
+	handlers := map[string]http.Handler{}
+	if slackHandler := c.slackApp(pulls, queue); slackHandler != nil {
+		handlers["POST /slack/interactions"] = slackHandler
+	}
 	handler, err := webhook.New(webhook.Options{Secret: []byte(secret), Deliveries: st, Queue: queue, Log: c.Log,
 		Metrics: webhook.MetricsFunc(func(event string, outcome webhook.Outcome) {
 			gm.deliveries.WithLabelValues(event, string(outcome)).Inc()
@@ -181,7 +187,8 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 
 	c.setReady(nil)
 	srv := &Server{Addr: c.Config.Listen, Ready: c.Ready, Gatherer: metrics.Registry, Log: c.Log,
-		Handlers: map[string]http.Handler{"POST /webhook": handler}, OnListen: c.OnListen}
+		Handlers: handlers, OnListen: c.OnListen}
+	handlers["POST /webhook"] = handler
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -206,6 +213,34 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	cancel()
 	wg.Wait()
 	return err
+}
+
+// slackApp sets up approvals and provisioning from Slack when both of its
+// variables are set: pull requests ask their approvers and admins in
+// Slack too, and the returned handler takes their answers. Without them,
+// or with one only (reported), it returns nil.
+func (c *Controller) slackApp(pulls *Pulls, queue *webhook.Queue) http.Handler {
+	secret, token := c.Getenv(EnvSlackSigningSecret), c.Getenv(EnvSlackBotToken)
+	switch {
+	case secret == "" && token == "":
+		return nil
+	case secret == "" || token == "":
+		c.Log.Warn("the Slack app is off: set both variables to turn it on", "variables", EnvSlackSigningSecret+" and "+EnvSlackBotToken)
+		return nil
+	}
+	apiURL := c.Getenv(slack.EnvAPIURL)
+	pulls.Slack = slackapp.NewClient(token, apiURL, nil)
+	pulls.Requeue = func(n int) {
+		if err := queue.Add(webhook.Event{Kind: webhook.KindPullRequest, Repo: c.Config.Repo, PR: n, ReceivedAt: time.Now()}); err != nil {
+			c.Log.Warn("queue the pull request after a Slack answer", "pr", n, "error", err)
+		}
+	}
+	h := &slackapp.Handler{Secret: secret, Client: pulls.Slack, Act: pulls.SlackAction, Log: c.Log}
+	if u, err := url.Parse(apiURL); apiURL != "" && err == nil && u.Host != "" {
+		// A Slack reached at another address answers there too.
+		h.ResponseURLPrefix = u.Scheme + "://" + u.Host + "/"
+	}
+	return h
 }
 
 // tokenAuth authenticates git over HTTPS with a token fetched per request,

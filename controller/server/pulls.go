@@ -17,6 +17,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
 	"github.com/gatehouse-dev/gatehouse/controller/report"
+	"github.com/gatehouse-dev/gatehouse/controller/slackapp"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
 
@@ -66,6 +67,11 @@ type Pulls struct {
 	// AutoMerge merges an approved pull request with MergeMethod.
 	AutoMerge   bool
 	MergeMethod string
+	// Slack, when set, asks approvers and admins in Slack as well
+	// (SlackAction carries out their answers); Requeue has a pull request
+	// decided again.
+	Slack   *slackapp.Client
+	Requeue func(n int)
 
 	mu      sync.Mutex
 	digests map[string]string // base+commit -> digest of its access changes
@@ -196,6 +202,9 @@ func (p *Pulls) decide(ctx context.Context, pr PullRequest) error {
 	state.Mentioned = append(state.Mentioned, mentioned...)
 	if err := p.Store.SetPullRequestState(ctx, state); err != nil {
 		return err
+	}
+	if st == report.StatePendingApproval {
+		p.notifyApprovers(ctx, pr, d, report.Headline(in))
 	}
 	if st == report.StateApproved && p.AutoMerge {
 		// Merge exactly the head that was decided; a push meanwhile makes
@@ -386,6 +395,13 @@ func (p *Pulls) votes(ctx context.Context, repo *gitrepo.Repo, pr PullRequest, b
 			out = append(out, approval.Vote{Login: v.Login, Kind: v.Kind, Commit: v.Commit, Digest: v.Digest, At: v.At, Source: "comment"})
 		}
 	}
+	// Approvals from Slack live only in the store, each with the content
+	// its message showed.
+	for _, v := range recorded {
+		if strings.HasPrefix(v.Source, "slack:") {
+			out = append(out, approval.Vote{Login: v.Login, Kind: v.Kind, Commit: v.Commit, Digest: v.Digest, At: v.At, Source: "slack"})
+		}
+	}
 	return out, fresh, nil
 }
 
@@ -527,7 +543,11 @@ func (p *Pulls) closed(ctx context.Context, pr PullRequest, d decision) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	return p.GitHub.Comment(ctx, pr.Number, strings.Join(lines, "\n"))
+	if err := p.GitHub.Comment(ctx, pr.Number, strings.Join(lines, "\n")); err != nil {
+		return err
+	}
+	p.notifyAdmins(ctx, pr, d)
+	return nil
 }
 
 // loginOf returns a person's GitHub login on the base, or "".

@@ -18,7 +18,7 @@ type Vote struct {
 	Kind   string    `json:"kind"` // approve, block or withdraw
 	Commit string    `json:"commit"`
 	Digest string    `json:"digest"`
-	Source string    `json:"source"` // review or comment
+	Source string    `json:"source"` // review:…, comment:… or slack:…
 	At     time.Time `json:"at"`
 }
 
