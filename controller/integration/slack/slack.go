@@ -14,11 +14,12 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/slackapi"
 )
 
 const (
 	// DefaultAPIURL is the base URL of Slack's Web API.
-	DefaultAPIURL = "https://slack.com/api/"
+	DefaultAPIURL = slackapi.DefaultURL
 	// EnvAPIURL names the variable the caller reads to point the
 	// integration at another base URL (a proxy, a fake Slack in tests);
 	// New itself reads no environment.
@@ -130,7 +131,7 @@ func New(settings model.SlackIntegration, token Token, opts ...Option) (*Integra
 	if token.IsZero() {
 		return nil, fmt.Errorf("slack %s: %w: no token; set the integration's token in the controller's environment (see TokenFromEnv)", settings.Workspace, reconcile.ErrNotConfigured)
 	}
-	i := &Integration{settings: settings, token: token, apiURL: DefaultAPIURL, client: http.DefaultClient, retry: DefaultRetryPolicy, sleep: sleepContext}
+	i := &Integration{settings: settings, token: token, apiURL: DefaultAPIURL, client: http.DefaultClient, retry: DefaultRetryPolicy}
 	for _, o := range opts {
 		o(i)
 	}
@@ -385,7 +386,7 @@ func (s *Integration) list(ctx context.Context, who identity) ([]reconcile.Accou
 			}
 			held[u.ID] = ents
 		}
-		cursor = env.ResponseMetadata.NextCursor
+		cursor = env.NextCursor
 		if cursor == "" {
 			break
 		}
