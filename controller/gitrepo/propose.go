@@ -14,12 +14,23 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/gitrepo/gittree"
 )
 
-// ProposeRemoval commits, on a new branch off the mirror's default branch,
-// the removal of paths, and pushes the branch to the remote, for a pull
-// request that keeps Git true (the cleanup of expired access requests). It
-// works on the bare mirror: no working tree. created is false, and nothing
-// is done, when the branch already exists (proposed before).
+// ProposeRemoval proposes the removal of paths (see Propose), for a pull
+// request that keeps Git true (the cleanup of expired access requests).
 func (m *Mirror) ProposeRemoval(ctx context.Context, paths []string, branch, message string, author object.Signature) (created bool, err error) {
+	edits := make(map[string]gittree.Edit, len(paths))
+	for _, p := range paths {
+		edits[p] = gittree.Edit{}
+	}
+	return m.Propose(ctx, edits, branch, message, author)
+}
+
+// Propose commits edits (keyed by slash path; an empty Edit removes its
+// path) on a new branch off the mirror's default branch, and pushes the
+// branch to the remote, for a pull request: a cleanup, or an access
+// request filed from Slack. It works on the bare mirror: no working tree.
+// created is false, and nothing is done, when the branch already exists
+// (proposed before).
+func (m *Mirror) Propose(ctx context.Context, edits map[string]gittree.Edit, branch, message string, author object.Signature) (created bool, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	r, err := m.open()
@@ -37,10 +48,6 @@ func (m *Mirror) ProposeRemoval(ctx context.Context, paths []string, branch, mes
 	base, err := r.CommitObject(head.Hash())
 	if err != nil {
 		return false, fmt.Errorf("propose %s: %w", branch, err)
-	}
-	edits := make(map[string]gittree.Edit, len(paths))
-	for _, p := range paths {
-		edits[p] = gittree.Edit{}
 	}
 	tree, err := gittree.Apply(r.Storer, base.TreeHash, edits)
 	if err != nil {
