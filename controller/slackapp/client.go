@@ -73,7 +73,7 @@ func (c *Client) PostMessage(ctx context.Context, channel string, m Message) (ts
 		UnfurlLinks bool `json:"unfurl_links"`
 		UnfurlMedia bool `json:"unfurl_media"`
 	}{Channel: channel, Message: m}
-	if err := c.call(ctx, "chat.postMessage", args, &out, channel); err != nil {
+	if err := c.call(ctx, "chat.postMessage", args, &out, about{channel: channel}); err != nil {
 		return "", err
 	}
 	return out.TS, nil
@@ -88,13 +88,40 @@ func (c *Client) OpenDenyDialog(ctx context.Context, triggerID string, ref Ref) 
 		TriggerID string `json:"trigger_id"`
 		View      block  `json:"view"`
 	}{triggerID, denyView(ref)}
-	return c.call(ctx, "views.open", args, nil, "")
+	return c.call(ctx, "views.open", args, nil, about{again: "click Deny again"})
+}
+
+// OpenRequestDialog opens the request dialog (views.open with triggerID,
+// the trigger_id of a slash command): callback_id "gatehouse.request",
+// input blocks "system" (a static_select of systems, or a
+// plain_text_input with more than Slack's 100 options), "level",
+// "justification" and "expires". Systems without a name are left out,
+// and a name offered twice is offered once.
+func (c *Client) OpenRequestDialog(ctx context.Context, triggerID string, systems []SystemOption) error {
+	systems = offered(systems)
+	if len(systems) == 0 {
+		return errors.New("views.open: there is no system to offer in the request dialog")
+	}
+	args := struct {
+		TriggerID string `json:"trigger_id"`
+		View      block  `json:"view"`
+	}{triggerID, requestView(systems)}
+	return c.call(ctx, "views.open", args, nil, about{again: "type the command again"})
+}
+
+// about is what a call is about, for the hints of its errors.
+type about struct {
+	// channel is the channel or member id posted to, if any.
+	channel string
+	// again is what to do when the trigger_id has expired, such as
+	// "click Deny again".
+	again string
 }
 
 // call posts args as JSON to the Web API method and decodes a successful
-// answer into out (which may be nil), retrying as retry allows. channel,
-// if any, is named in errors about it.
-func (c *Client) call(ctx context.Context, method string, args, out any, channel string) error {
+// answer into out (which may be nil), retrying as retry allows. a names
+// what errors should speak of.
+func (c *Client) call(ctx context.Context, method string, args, out any, a about) error {
 	if c.token == "" {
 		return fmt.Errorf("%s: no bot token: set GATEHOUSE_SLACK_BOT_TOKEN to the app's Bot User OAuth Token", method)
 	}
@@ -105,7 +132,7 @@ func (c *Client) call(ctx context.Context, method string, args, out any, channel
 		Retry:   retry,
 		MaxBody: maxAnswer,
 		Sleep:   c.sleep,
-		Hint:    func(e *APIError) string { return hint(e, channel) },
+		Hint:    func(e *APIError) string { return hint(e, a) },
 	}
 	_, err := api.Call(ctx, method, args, out)
 	return err
@@ -143,11 +170,10 @@ func (c *Client) reply(ctx context.Context, responseURL, text string) error {
 	return nil
 }
 
-// hint says what to do about an "ok": false answer to a call about
-// channel.
-func hint(e *APIError, channel string) string {
+// hint says what to do about an "ok": false answer to a call about a.
+func hint(e *APIError, a about) string {
 	const token = "GATEHOUSE_SLACK_BOT_TOKEN"
-	channel = slackapi.Clean(channel)
+	channel := slackapi.Clean(a.channel)
 	switch e.Code {
 	case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_auth":
 		return "Slack does not accept the bot token: check that " + token + " holds the app's current Bot User OAuth Token (xoxb-…)"
@@ -164,7 +190,11 @@ func hint(e *APIError, channel string) string {
 	case "messages_tab_disabled", "cannot_dm_bot", "user_disabled":
 		return fmt.Sprintf("Slack does not let the app message %q directly: enable the app's Messages tab (App Home) or check the person's `slack:` member id", channel)
 	case "expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id":
-		return "the click is too old to open a dialog (Slack allows 3 seconds): click Deny again"
+		again := a.again
+		if again == "" {
+			again = "try again"
+		}
+		return "Slack allows 3 seconds to open a dialog, and they have passed: " + again
 	case "invalid_blocks", "invalid_arguments", "invalid_json", "msg_too_long", "no_text":
 		h := "Slack refused what gatehouse sent; please report it"
 		if len(e.Messages) > 0 {

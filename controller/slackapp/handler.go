@@ -24,7 +24,7 @@ const dmTimeout = 30 * time.Second
 
 // Handler serves Slack's interactivity requests (POST, form field
 // "payload"): clicks on the buttons of ApprovalMessage and
-// ProvisionMessage, and the deny dialog submitted.
+// ProvisionMessage, and the deny and request dialogs submitted.
 type Handler struct {
 	// Secret is the app's signing secret.
 	Secret string
@@ -62,38 +62,41 @@ type payload struct {
 		CallbackID      string `json:"callback_id"`
 		PrivateMetadata string `json:"private_metadata"`
 		State           struct {
-			Values map[string]map[string]struct {
-				Value string `json:"value"`
-			} `json:"values"`
+			Values map[string]map[string]stateValue `json:"values"`
 		} `json:"state"`
 	} `json:"view"`
 }
 
+// stateValue is what an input element of a submitted view holds
+// (view.state.values[block_id][action_id]).
+type stateValue struct {
+	Type string `json:"type"`
+	// Value is a plain_text_input's text; null when left blank.
+	Value string `json:"value"`
+	// SelectedOption is a static_select's choice; null without one.
+	SelectedOption *struct {
+		Value string `json:"value"`
+	} `json:"selected_option"`
+}
+
+// text is what the element holds: a static_select's selected option's
+// value, or an input's text.
+func (v stateValue) text() string {
+	if v.Type == "static_select" {
+		if v.SelectedOption == nil {
+			return ""
+		}
+		return v.SelectedOption.Value
+	}
+	return v.Value
+}
+
 // ServeHTTP checks the request's signature before reading anything of it
-// (S6), then carries out a click or a submitted deny dialog.
+// (S6), then carries out a click or a submitted dialog.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	log := h.log()
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "use POST", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read the request", http.StatusBadRequest)
-		return
-	}
-	if err := Verify(h.Secret, r.Header, body, h.now()); err != nil {
-		level := slog.LevelWarn
-		if errors.Is(err, errNoSecret) {
-			level = slog.LevelError
-		}
-		log.Log(r.Context(), level, "slack interaction refused", "remote", r.RemoteAddr, "reason", err)
-		http.Error(w, "invalid Slack signature", http.StatusUnauthorized)
+	body, ok := readSigned(w, r, h.Secret, h.now(), log, "slack interaction refused")
+	if !ok {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
@@ -115,6 +118,37 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.Debug("slack interaction ignored", "type", p.Type)
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// readSigned reads the body of a request from Slack: a POST of at most
+// MaxBody bytes signed with secret (S6). Otherwise it answers (405, 413,
+// 400 or 401), logs a bad signature with refused as the message, and
+// returns false.
+func readSigned(w http.ResponseWriter, r *http.Request, secret string, now time.Time, log *slog.Logger, refused string) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "use POST", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		http.Error(w, "cannot read the request", http.StatusBadRequest)
+		return nil, false
+	}
+	if err := Verify(secret, r.Header, body, now); err != nil {
+		level := slog.LevelWarn
+		if errors.Is(err, errNoSecret) {
+			level = slog.LevelError
+		}
+		log.Log(r.Context(), level, refused, "remote", r.RemoteAddr, "reason", err)
+		http.Error(w, "invalid Slack signature", http.StatusUnauthorized)
+		return nil, false
+	}
+	return body, true
 }
 
 // blockActions carries out a button click. Slack ignores what the answer
@@ -163,46 +197,60 @@ func (h *Handler) openDenyDialog(ctx context.Context, p *payload, ref Ref) {
 	}
 }
 
-// viewSubmission carries out a submitted deny dialog; errors are shown in
-// the dialog, under the reason.
+// viewSubmission carries out a submitted deny or request dialog.
 func (h *Handler) viewSubmission(ctx context.Context, w http.ResponseWriter, p *payload) {
-	if p.View.CallbackID != callbackDeny {
+	switch p.View.CallbackID {
+	case callbackDeny:
+		h.denySubmission(ctx, w, p)
+	case callbackRequest:
+		h.requestSubmission(ctx, w, p)
+	default:
 		h.log().Debug("slack view ignored", "callback_id", p.View.CallbackID)
 		w.WriteHeader(http.StatusOK)
-		return
 	}
+}
+
+// denySubmission carries out a submitted deny dialog; errors are shown in
+// the dialog, under the reason.
+func (h *Handler) denySubmission(ctx context.Context, w http.ResponseWriter, p *payload) {
 	ref, err := parseRef(p.View.PrivateMetadata)
 	if err == nil && p.User.ID == "" {
 		err = errors.New("the dialog does not say who submitted it")
 	}
 	if err != nil {
 		h.log().Warn("slack deny refused", "user", p.User.ID, "error", err)
-		writeViewErrors(w, "Gatehouse cannot tell which request this is: close the dialog and click Deny again.")
+		writeViewErrors(w, map[string]string{"reason": "Gatehouse cannot tell which request this is: close the dialog and click Deny again."})
 		return
 	}
 	reason := strings.TrimSpace(p.View.State.Values["reason"]["reason"].Value)
 	if reason == "" {
-		writeViewErrors(w, denyReasonMissing)
+		writeViewErrors(w, map[string]string{"reason": denyReasonMissing})
 		return
 	}
 	a := Action{Kind: Deny, User: p.User.ID, Ref: ref, Reason: reason}
 	text, err := h.call(ctx, a)
 	if err != nil {
-		writeViewErrors(w, err.Error())
+		writeViewErrors(w, map[string]string{"reason": err.Error()})
 		return
 	}
 	writeJSON(w, map[string]string{"response_action": "clear"})
-	if text != "" && h.Client != nil {
-		// A submission has no response URL: the outcome goes to the
-		// person in a direct message, after Slack has its answer.
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dmTimeout)
-			defer cancel()
-			if _, err := h.Client.PostMessage(ctx, a.User, Message{Text: text}); err != nil {
-				h.log().Warn("slack outcome not sent", "pr", ref.PR, "user", a.User, "error", err)
-			}
-		}()
+	h.dm(ctx, a, text)
+}
+
+// dm sends the outcome of a submitted dialog to the person who submitted
+// it. A submission has no response URL, so the outcome goes in a direct
+// message, after Slack has its answer.
+func (h *Handler) dm(ctx context.Context, a Action, text string) {
+	if text == "" || h.Client == nil {
+		return
 	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dmTimeout)
+		defer cancel()
+		if _, err := h.Client.PostMessage(ctx, a.User, Message{Text: text}); err != nil {
+			h.log().Warn("slack outcome not sent", "kind", a.Kind, subject(a), "user", a.User, "error", err)
+		}
+	}()
 }
 
 // act calls Act and returns what to show: its text, or its error's.
@@ -222,11 +270,20 @@ func (h *Handler) call(ctx context.Context, a Action) (string, error) {
 	}
 	text, err := h.Act(ctx, a)
 	if err != nil {
-		h.log().Info("slack action failed", "kind", a.Kind, "pr", a.Ref.PR, "user", a.User, "error", err)
+		h.log().Info("slack action failed", "kind", a.Kind, subject(a), "user", a.User, "error", err)
 		return "", err
 	}
-	h.log().Info("slack action taken", "kind", a.Kind, "pr", a.Ref.PR, "user", a.User)
+	h.log().Info("slack action taken", "kind", a.Kind, subject(a), "user", a.User)
 	return text, nil
+}
+
+// subject is what an action is about, for the log: the system of a
+// request (not what the person wrote), or the pull request.
+func subject(a Action) slog.Attr {
+	if a.Kind == Request {
+		return slog.String("system", a.Fields[fieldSystem])
+	}
+	return slog.Int("pr", a.Ref.PR)
 }
 
 // reply shows text to the person who clicked, if the payload's response
@@ -251,9 +308,14 @@ func (h *Handler) reply(ctx context.Context, responseURL, text string) {
 	}
 }
 
-// writeViewErrors answers a view submission with msg under the reason.
-func writeViewErrors(w http.ResponseWriter, msg string) {
-	writeJSON(w, map[string]any{"response_action": "errors", "errors": map[string]string{"reason": truncate(msg, maxErrorMessage)}})
+// writeViewErrors answers a view submission with each message under the
+// input block whose block_id is its key; the dialog stays open.
+func writeViewErrors(w http.ResponseWriter, errs map[string]string) {
+	out := make(map[string]string, len(errs))
+	for id, msg := range errs {
+		out[id] = truncate(msg, maxErrorMessage)
+	}
+	writeJSON(w, map[string]any{"response_action": "errors", "errors": out})
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -473,12 +473,25 @@ func FuzzHandlerPayload(f *testing.F) {
 	f.Add(`{"type":"block_actions","user":{"id":"U1"},"actions":[{"action_id":"gatehouse.approve","value":"{\"pr\":1}"}]}`)
 	f.Add(`{"type":"view_submission","user":{"id":"U1"},"view":{"callback_id":"gatehouse.deny","private_metadata":"{\"pr\":1}","state":{"values":{"reason":{"reason":{"value":"x"}}}}}}`)
 	f.Add(`{"type":"view_submission","view":{"state":{"values":{"reason":null}}}}`)
+	f.Add(`{"type":"view_submission","user":{"id":"U1"},"view":{"callback_id":"gatehouse.request","state":{"values":{"system":{"system":{"type":"static_select","selected_option":{"value":" github "}}},"level":{"level":{"type":"plain_text_input","value":null}}}}}}`)
+	f.Add(`{"type":"view_submission","user":{"id":"U1"},"view":{"callback_id":"gatehouse.request","state":{"values":{"system":{"system":{"type":"plain_text_input","value":"x"}},"expires":null}}}}`)
 	f.Fuzz(func(t *testing.T, payload string) {
 		var acts atomic.Int32
 		h := &Handler{
 			Secret: signingSecret,
 			Act: func(_ context.Context, a Action) (string, error) {
 				acts.Add(1)
+				if a.Kind == Request {
+					if a.User == "" || a.Fields["system"] == "" || len(a.Fields) != 4 {
+						t.Errorf("Act got %+v", a)
+					}
+					for k, v := range a.Fields {
+						if strings.TrimSpace(v) != v {
+							t.Errorf("Act got %s untrimmed: %q", k, v)
+						}
+					}
+					return "ok", FieldErrors{"level": "bad", "other": "x"}
+				}
 				if a.User == "" || a.Ref.PR <= 0 || (a.Kind == Deny && strings.TrimSpace(a.Reason) != a.Reason) || (a.Kind == Deny && a.Reason == "") {
 					t.Errorf("Act got %+v", a)
 				}

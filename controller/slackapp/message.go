@@ -15,6 +15,8 @@ const (
 	Approve     Kind = "approve"
 	Deny        Kind = "deny"
 	Provisioned Kind = "provisioned"
+	// Request is an access request filed from the request dialog.
+	Request Kind = "request"
 )
 
 // Action ids of the buttons, and the callback id of the deny dialog.
@@ -23,6 +25,7 @@ const (
 	actionDeny        = "gatehouse.deny"
 	actionProvisioned = "gatehouse.provisioned"
 	callbackDeny      = "gatehouse.deny"
+	callbackRequest   = "gatehouse.request"
 )
 
 // Limits of Slack's on what a message carries.
@@ -51,7 +54,8 @@ type Ref struct {
 	Requests []string `json:"requests,omitempty"`
 }
 
-// Action is one click (or one deny dialog submitted), after verification.
+// Action is one click, or one deny or request dialog submitted, after
+// verification.
 type Action struct {
 	Kind Kind
 	// User is the Slack member id of who acted (payload.user.id).
@@ -60,6 +64,10 @@ type Action struct {
 	// Reason is, for Deny only, the reason typed in the dialog (required,
 	// trimmed, non-empty).
 	Reason string
+	// Fields are, for Request only, what the dialog's fields hold,
+	// trimmed: "system" (never empty), "level", "justification" and
+	// "expires" (empty when left blank).
+	Fields map[string]string
 }
 
 // Message is a Slack message: fallback text and Block Kit blocks.

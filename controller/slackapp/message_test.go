@@ -71,6 +71,7 @@ func TestMessagesGolden(t *testing.T) {
 		{name: "approval.golden.json", v: ApprovalMessage(approvalNotice)},
 		{name: "provision.golden.json", v: ProvisionMessage(provisionNotice)},
 		{name: "deny_view.golden.json", v: denyView(testRef)},
+		{name: "request_view.golden.json", v: requestView(testSystems)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			golden(t, c.name, indent(t, c.v))

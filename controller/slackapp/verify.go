@@ -22,7 +22,8 @@ const (
 // own advice, and what keeps a captured request from being replayed later.
 const MaxSkew = 5 * time.Minute
 
-// MaxBody caps an interaction request's body.
+// MaxBody caps the body of a request from Slack (an interaction or a
+// slash command).
 const MaxBody = 1 << 20
 
 // Sentinel errors of Verify.

@@ -8,7 +8,9 @@
 //	admin.users.setAdmin, admin.users.setRegular, admin.users.remove
 //
 // and, for the Slack app's bot (package slackapp), chat.postMessage and
-// views.open, which take JSON bodies as Slack allows for them, plus
+// views.open, which take JSON bodies as Slack allows for them and refuse
+// blocks and modals beyond the limits Slack documents (MaxOptions,
+// MaxOptionText, MaxHint and the like), plus
 // response URLs (ResponseURL) that record what is posted to them, as the
 // response_url of an interaction payload does (Messages, Views,
 // Responses).
@@ -41,6 +43,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults of a new Server.
@@ -692,8 +695,27 @@ const (
 	MaxSectionText = 3000
 	// MaxPrivateMetadata is the longest private_metadata a view may hold.
 	MaxPrivateMetadata = 3000
-	// MaxViewTitle is the longest title a modal may have.
+	// MaxViewTitle is the longest title a modal may have, and the
+	// longest text of its submit and close buttons.
 	MaxViewTitle = 24
+	// MaxViewBlocks is the most blocks a modal may hold.
+	MaxViewBlocks = 100
+	// MaxBlockID is the longest block_id or action_id.
+	MaxBlockID = 255
+	// MaxLabel is the longest label of an input block.
+	MaxLabel = 2000
+	// MaxHint is the longest hint of an input block.
+	MaxHint = 2000
+	// MaxPlaceholder is the longest placeholder of an element.
+	MaxPlaceholder = 150
+	// MaxOptions is the most options a static_select may offer.
+	MaxOptions = 100
+	// MaxOptionText is the longest text of an option.
+	MaxOptionText = 75
+	// MaxOptionValue is the longest value of an option.
+	MaxOptionValue = 150
+	// MaxInputLength is the largest max_length of a plain_text_input.
+	MaxInputLength = 3000
 )
 
 // responsePath is where the fake's response URLs live.
@@ -889,9 +911,11 @@ func (s *Server) viewsOpen(body []byte) reply {
 		Title struct {
 			Text string `json:"text"`
 		} `json:"title"`
-		CallbackID      string `json:"callback_id"`
-		PrivateMetadata string `json:"private_metadata"`
-		Blocks          []any  `json:"blocks"`
+		Submit          *viewText   `json:"submit"`
+		Close           *viewText   `json:"close"`
+		CallbackID      string      `json:"callback_id"`
+		PrivateMetadata string      `json:"private_metadata"`
+		Blocks          []viewBlock `json:"blocks"`
 	}
 	if json.Unmarshal(body, &a) != nil || a.TriggerID == "" || json.Unmarshal(a.View, &v) != nil {
 		return fail("invalid_arguments")
@@ -912,6 +936,12 @@ func (s *Server) viewsOpen(body []byte) reply {
 	if len(v.Blocks) == 0 {
 		problems = append(problems, "[ERROR] no blocks [json-pointer:/view/blocks]")
 	}
+	for name, b := range map[string]*viewText{"submit": v.Submit, "close": v.Close} {
+		if b != nil && (b.Type != "plain_text" || b.Text == "" || runes(b.Text) > MaxViewTitle) {
+			problems = append(problems, fmt.Sprintf("[ERROR] must be plain_text of 1 to %d characters [json-pointer:/view/%s]", MaxViewTitle, name))
+		}
+	}
+	problems = append(problems, checkViewBlocks(v.Blocks, v.Submit != nil)...)
 	if len(problems) > 0 {
 		return reply{"ok": false, "error": "invalid_arguments", "response_metadata": reply{"messages": problems}}
 	}
@@ -923,6 +953,118 @@ func (s *Server) viewsOpen(body []byte) reply {
 	view["state"] = reply{"values": reply{}}
 	return reply{"ok": true, "view": view}
 }
+
+// viewText is a text object of a view.
+type viewText struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+// viewBlock is the part of a view's block that Slack's limits concern.
+type viewBlock struct {
+	Type    string    `json:"type"`
+	BlockID string    `json:"block_id"`
+	Text    *viewText `json:"text"`
+	Label   *viewText `json:"label"`
+	Hint    *viewText `json:"hint"`
+	Element *struct {
+		Type        string    `json:"type"`
+		ActionID    string    `json:"action_id"`
+		Placeholder *viewText `json:"placeholder"`
+		MaxLength   *int      `json:"max_length"`
+		Options     []struct {
+			Text  viewText `json:"text"`
+			Value string   `json:"value"`
+		} `json:"options"`
+	} `json:"element"`
+}
+
+// checkViewBlocks checks the limits Slack documents for a modal's blocks
+// (https://api.slack.com/reference/block-kit), as characters; submit
+// says whether the view has a submit button, which input blocks need.
+func checkViewBlocks(blocks []viewBlock, submit bool) []string {
+	var problems []string
+	bad := func(ptr, format string, a ...any) {
+		problems = append(problems, "[ERROR] "+fmt.Sprintf(format, a...)+" [json-pointer:/view/blocks/"+ptr+"]")
+	}
+	if len(blocks) > MaxViewBlocks {
+		bad("", "no more than %d blocks", MaxViewBlocks)
+	}
+	ids := map[string]bool{}
+	for i, b := range blocks {
+		switch {
+		case b.BlockID != "" && ids[b.BlockID]:
+			bad(fmt.Sprintf("%d/block_id", i), "duplicate block_id %q", b.BlockID)
+		case runes(b.BlockID) > MaxBlockID:
+			bad(fmt.Sprintf("%d/block_id", i), "must be less than %d characters", MaxBlockID+1)
+		}
+		ids[b.BlockID] = true
+		switch b.Type {
+		case "":
+			bad(fmt.Sprint(i), "missing required field: type")
+		case "section":
+			if b.Text == nil || b.Text.Text == "" || runes(b.Text.Text) > MaxSectionText {
+				bad(fmt.Sprintf("%d/text", i), "must be 1 to %d characters", MaxSectionText)
+			}
+		case "input":
+			if !submit {
+				bad(fmt.Sprint(i), "a view with input blocks needs a submit button")
+			}
+			if b.Label == nil || b.Label.Type != "plain_text" || b.Label.Text == "" || runes(b.Label.Text) > MaxLabel {
+				bad(fmt.Sprintf("%d/label", i), "must be plain_text of 1 to %d characters", MaxLabel)
+			}
+			if b.Hint != nil && (b.Hint.Type != "plain_text" || b.Hint.Text == "" || runes(b.Hint.Text) > MaxHint) {
+				bad(fmt.Sprintf("%d/hint", i), "must be plain_text of 1 to %d characters", MaxHint)
+			}
+			problems = append(problems, checkElement(b, i)...)
+		}
+	}
+	return problems
+}
+
+// checkElement checks an input block's element.
+func checkElement(b viewBlock, i int) []string {
+	var problems []string
+	bad := func(ptr, format string, a ...any) {
+		problems = append(problems, fmt.Sprintf("[ERROR] "+format+" [json-pointer:/view/blocks/%d/element%s]", append(a, i, ptr)...))
+	}
+	e := b.Element
+	if e == nil {
+		bad("", "missing required field: element")
+		return problems
+	}
+	if e.ActionID == "" || runes(e.ActionID) > MaxBlockID {
+		bad("/action_id", "action_id must be 1 to %d characters", MaxBlockID)
+	}
+	if e.Placeholder != nil && (e.Placeholder.Type != "plain_text" || runes(e.Placeholder.Text) > MaxPlaceholder) {
+		bad("/placeholder", "must be plain_text of at most %d characters", MaxPlaceholder)
+	}
+	switch e.Type {
+	case "plain_text_input":
+		if e.MaxLength != nil && (*e.MaxLength < 1 || *e.MaxLength > MaxInputLength) {
+			bad("/max_length", "must be 1 to %d", MaxInputLength)
+		}
+	case "static_select":
+		if len(e.Options) == 0 || len(e.Options) > MaxOptions {
+			bad("/options", "must hold 1 to %d options", MaxOptions)
+		}
+		values := map[string]bool{}
+		for j, o := range e.Options {
+			if o.Text.Type != "plain_text" || o.Text.Text == "" || runes(o.Text.Text) > MaxOptionText {
+				bad(fmt.Sprintf("/options/%d/text", j), "must be plain_text of 1 to %d characters", MaxOptionText)
+			}
+			if o.Value == "" || runes(o.Value) > MaxOptionValue || values[o.Value] {
+				bad(fmt.Sprintf("/options/%d/value", j), "must be 1 to %d characters, once", MaxOptionValue)
+			}
+			values[o.Value] = true
+		}
+	default:
+		bad("/type", "unknown element type %q", e.Type)
+	}
+	return problems
+}
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // serveResponse records what is posted to a response URL, which takes
 // JSON and no token.

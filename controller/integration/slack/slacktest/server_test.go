@@ -140,3 +140,75 @@ func TestFakeSlackKeepsAUserInEveryGroup(t *testing.T) {
 		t.Errorf("@ops = %v after %d writes, want U1 alone after 2 refused writes", g.Users, s.Writes())
 	}
 }
+
+// openView calls views.open on the fake with view, as the Slack app does.
+func openView(t *testing.T, s *Server, view string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+"views.open", strings.NewReader(`{"trigger_id":"t1","view":`+view+`}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestFakeSlackChecksViewLimits(t *testing.T) {
+	s := New(t, token)
+	view := func(blocks string) string {
+		return `{"type":"modal","title":{"type":"plain_text","text":"Request access"},"submit":{"type":"plain_text","text":"Request"},"blocks":[` + blocks + `]}`
+	}
+	input := func(element string) string {
+		return `{"type":"input","block_id":"b","label":{"type":"plain_text","text":"System"},"element":` + element + `}`
+	}
+	option := func(text, value string) string {
+		return `{"text":{"type":"plain_text","text":"` + text + `"},"value":"` + value + `"}`
+	}
+	options := func(n int) string {
+		o := make([]string, n)
+		for i := range o {
+			o[i] = option("system", "s"+strings.Repeat("x", i))
+		}
+		return strings.Join(o, ",")
+	}
+	for _, c := range []struct {
+		name, view, want string
+	}{
+		{name: "a valid select", view: view(input(`{"type":"static_select","action_id":"a","options":[` + options(100) + `]}`))},
+		{name: "a valid text input", view: view(input(`{"type":"plain_text_input","action_id":"a","max_length":3000}`))},
+		{name: "101 options", view: view(input(`{"type":"static_select","action_id":"a","options":[` + options(101) + `]}`)), want: "/element/options"},
+		{name: "option text of 76", view: view(input(`{"type":"static_select","action_id":"a","options":[` + option(strings.Repeat("é", 76), "v") + `]}`)), want: "/options/0/text"},
+		{name: "option value of 151", view: view(input(`{"type":"static_select","action_id":"a","options":[` + option("t", strings.Repeat("v", 151)) + `]}`)), want: "/options/0/value"},
+		{name: "duplicate option values", view: view(input(`{"type":"static_select","action_id":"a","options":[` + option("t", "v") + "," + option("u", "v") + `]}`)), want: "/options/1/value"},
+		{name: "hint of 2001", view: view(`{"type":"input","block_id":"b","label":{"type":"plain_text","text":"L"},"hint":{"type":"plain_text","text":"` + strings.Repeat("h", 2001) + `"},"element":{"type":"plain_text_input","action_id":"a"}}`), want: "/hint"},
+		{name: "label of 2001", view: view(`{"type":"input","block_id":"b","label":{"type":"plain_text","text":"` + strings.Repeat("l", 2001) + `"},"element":{"type":"plain_text_input","action_id":"a"}}`), want: "/label"},
+		{name: "placeholder of 151", view: view(input(`{"type":"plain_text_input","action_id":"a","placeholder":{"type":"plain_text","text":"` + strings.Repeat("p", 151) + `"}}`)), want: "/placeholder"},
+		{name: "max_length over 3000", view: view(input(`{"type":"plain_text_input","action_id":"a","max_length":3001}`)), want: "/max_length"},
+		{name: "duplicate block ids", view: view(input(`{"type":"plain_text_input","action_id":"a"}`) + "," + input(`{"type":"plain_text_input","action_id":"a"}`)), want: "/blocks/1/block_id"},
+		{name: "input without submit", view: `{"type":"modal","title":{"type":"plain_text","text":"T"},"blocks":[` + input(`{"type":"plain_text_input","action_id":"a"}`) + `]}`, want: "submit button"},
+		{name: "submit of 25", view: `{"type":"modal","title":{"type":"plain_text","text":"T"},"submit":{"type":"plain_text","text":"` + strings.Repeat("s", 25) + `"},"blocks":[` + input(`{"type":"plain_text_input","action_id":"a"}`) + `]}`, want: "/view/submit"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := openView(t, s, c.view)
+			if c.want == "" {
+				if out["ok"] != true {
+					t.Errorf("views.open = %v, want ok", out)
+				}
+				return
+			}
+			msgs, _ := json.Marshal(out["response_metadata"])
+			if out["ok"] != false || out["error"] != "invalid_arguments" || !strings.Contains(string(msgs), c.want) {
+				t.Errorf("views.open = %v, want invalid_arguments about %s", out, c.want)
+			}
+		})
+	}
+}
