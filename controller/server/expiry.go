@@ -82,10 +82,7 @@ func proposeCleanup(ctx context.Context, m proposer, gh opener, org *model.Org, 
 	if err != nil || !created {
 		return err
 	}
-	base := "main"
-	if org.Config != nil && org.Config.GitHub != nil && org.Config.GitHub.DefaultBranch != "" {
-		base = org.Config.GitHub.DefaultBranch
-	}
+	base := defaultBranch(org)
 	body := "These access requests have expired; gatehouse has revoked their grants. Merging removes the files so that the access repo says what is granted:\n\n"
 	for _, f := range files {
 		body += "- `" + f + "`\n"

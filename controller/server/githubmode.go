@@ -142,10 +142,7 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	}
 
 	queue := webhook.NewQueue(4096)
-	handlers := map[string]http.Handler{}
-	if slackHandler := c.slackApp(pulls, queue); slackHandler != nil {
-		handlers["POST /slack/interactions"] = slackHandler
-	}
+	handlers := c.slackApp(pulls, &SlackRequests{Pulls: pulls, Mirror: mirror, GitHub: client}, queue)
 	handler, err := webhook.New(webhook.Options{Secret: []byte(secret), Deliveries: st, Queue: queue, Log: c.Log,
 		Metrics: webhook.MetricsFunc(func(event string, outcome webhook.Outcome) {
 			gm.deliveries.WithLabelValues(event, string(outcome)).Inc()
@@ -215,18 +212,20 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	return err
 }
 
-// slackApp sets up approvals and provisioning from Slack when both of its
-// variables are set: pull requests ask their approvers and admins in
-// Slack too, and the returned handler takes their answers. Without them,
-// or with one only (reported), it returns nil.
-func (c *Controller) slackApp(pulls *Pulls, queue *webhook.Queue) http.Handler {
+// slackApp sets up the Slack app when both of its variables are set:
+// pull requests ask their approvers and admins in Slack too, and the
+// returned handlers take their answers (/slack/interactions) and the
+// slash command that files requests (/slack/commands). Without them, or
+// with one only (reported), it returns no handlers.
+func (c *Controller) slackApp(pulls *Pulls, requests *SlackRequests, queue *webhook.Queue) map[string]http.Handler {
+	handlers := map[string]http.Handler{}
 	secret, token := c.Getenv(EnvSlackSigningSecret), c.Getenv(EnvSlackBotToken)
 	switch {
 	case secret == "" && token == "":
-		return nil
+		return handlers
 	case secret == "" || token == "":
 		c.Log.Warn("the Slack app is off: set both variables to turn it on", "variables", EnvSlackSigningSecret+" and "+EnvSlackBotToken)
-		return nil
+		return handlers
 	}
 	apiURL := c.Getenv(slack.EnvAPIURL)
 	pulls.Slack = slackapp.NewClient(token, apiURL, nil)
@@ -235,12 +234,20 @@ func (c *Controller) slackApp(pulls *Pulls, queue *webhook.Queue) http.Handler {
 			c.Log.Warn("queue the pull request after a Slack answer", "pr", n, "error", err)
 		}
 	}
-	h := &slackapp.Handler{Secret: secret, Client: pulls.Slack, Act: pulls.SlackAction, Log: c.Log}
+	act := func(ctx context.Context, a slackapp.Action) (string, error) {
+		if a.Kind == slackapp.Request {
+			return requests.File(ctx, a)
+		}
+		return pulls.SlackAction(ctx, a)
+	}
+	h := &slackapp.Handler{Secret: secret, Client: pulls.Slack, Act: act, Log: c.Log}
 	if u, err := url.Parse(apiURL); apiURL != "" && err == nil && u.Host != "" {
 		// A Slack reached at another address answers there too.
 		h.ResponseURLPrefix = u.Scheme + "://" + u.Host + "/"
 	}
-	return h
+	handlers["POST /slack/interactions"] = h
+	handlers["POST /slack/commands"] = &slackapp.CommandHandler{Secret: secret, Client: pulls.Slack, Systems: requests.Systems, Log: c.Log}
+	return handlers
 }
 
 // tokenAuth authenticates git over HTTPS with a token fetched per request,

@@ -26,8 +26,14 @@ const slackSecret = "e2e-slack-signing-secret"
 // "v0:timestamp:body".
 func (e *e2e) postSlack(payload string, at time.Time, sign bool) int {
 	e.t.Helper()
-	body := url.Values{"payload": {payload}}.Encode()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+e.addr+"/slack/interactions", bytes.NewReader([]byte(body)))
+	return e.postSlackForm("/slack/interactions", url.Values{"payload": {payload}}, at, sign)
+}
+
+// postSlackForm sends a form to the controller's Slack endpoint at path.
+func (e *e2e) postSlackForm(path string, form url.Values, at time.Time, sign bool) int {
+	e.t.Helper()
+	body := form.Encode()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+e.addr+path, bytes.NewReader([]byte(body)))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
@@ -93,6 +99,19 @@ func TestS6SlackApprovalsAreSignedAgainstFakeSlackAndFakeGitHub(t *testing.T) {
 		t.Fatalf("carol's signed click: %d, want 200", code)
 	}
 	e.waitCheck(head, "success")
+
+	// The slash command that files requests: refused unsigned, and signed
+	// it opens the request dialog with what sam may request.
+	command := url.Values{"command": {"/gatehouse"}, "text": {"request"}, "user_id": {"U0SAM"}, "trigger_id": {"4.5.6"}, "response_url": {slackFake.ResponseURL()}}
+	if code := e.postSlackForm("/slack/commands", command, time.Now(), false); code != http.StatusUnauthorized {
+		t.Errorf("an unsigned slash command: %d, want 401", code)
+	}
+	if code := e.postSlackForm("/slack/commands", command, time.Now(), true); code != http.StatusOK {
+		t.Errorf("a signed slash command: %d, want 200", code)
+	}
+	if views := slackFake.Views(); len(views) != 1 || !strings.Contains(string(views[0].View), "github") {
+		t.Errorf("request dialogs opened: %+v", views)
+	}
 	if replies := slackFake.Responses(); len(replies) != 1 || !strings.Contains(replies[0], "Approved #7 as carol") {
 		t.Errorf("carol was told %v", replies)
 	}
