@@ -48,6 +48,8 @@ type githubMetrics struct {
 	rateLeft   prometheus.Gauge
 	decisions  *prometheus.CounterVec
 	latency    prometheus.Histogram
+	// slackActions counts what people did from Slack.
+	slackActions *prometheus.CounterVec
 }
 
 func newGitHubMetrics(reg prometheus.Registerer) *githubMetrics {
@@ -62,8 +64,10 @@ func newGitHubMetrics(reg prometheus.Registerer) *githubMetrics {
 			Help: "Pull request decisions by result (ok, error)."}, []string{"result"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "gatehouse_pull_request_decision_seconds",
 			Help: "From a webhook's arrival to the pull request's check run updated.", Buckets: prometheus.ExponentialBuckets(0.005, 2, 12)}),
+		slackActions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "gatehouse_slack_actions_total",
+			Help: "What people did from Slack, by kind (approve, deny, provisioned, request) and result (ok, refused)."}, []string{"kind", "result"}),
 	}
-	reg.MustRegister(m.deliveries, m.apiCalls, m.rateLeft, m.decisions, m.latency)
+	reg.MustRegister(m.deliveries, m.apiCalls, m.rateLeft, m.decisions, m.latency, m.slackActions)
 	return m
 }
 
@@ -142,7 +146,7 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 	}
 
 	queue := webhook.NewQueue(4096)
-	handlers := c.slackApp(pulls, &SlackRequests{Pulls: pulls, Mirror: mirror, GitHub: client}, queue)
+	handlers := c.slackApp(pulls, &SlackRequests{Pulls: pulls, Mirror: mirror, GitHub: client}, queue, gm.slackActions)
 	handler, err := webhook.New(webhook.Options{Secret: []byte(secret), Deliveries: st, Queue: queue, Log: c.Log,
 		Metrics: webhook.MetricsFunc(func(event string, outcome webhook.Outcome) {
 			gm.deliveries.WithLabelValues(event, string(outcome)).Inc()
@@ -217,7 +221,7 @@ func (c *Controller) runGitHub(ctx context.Context, st *store.Store, metrics *Me
 // returned handlers take their answers (/slack/interactions) and the
 // slash command that files requests (/slack/commands). Without them, or
 // with one only (reported), it returns no handlers.
-func (c *Controller) slackApp(pulls *Pulls, requests *SlackRequests, queue *webhook.Queue) map[string]http.Handler {
+func (c *Controller) slackApp(pulls *Pulls, requests *SlackRequests, queue *webhook.Queue, actions *prometheus.CounterVec) map[string]http.Handler {
 	handlers := map[string]http.Handler{}
 	secret, token := c.Getenv(EnvSlackSigningSecret), c.Getenv(EnvSlackBotToken)
 	switch {
@@ -234,7 +238,14 @@ func (c *Controller) slackApp(pulls *Pulls, requests *SlackRequests, queue *webh
 			c.Log.Warn("queue the pull request after a Slack answer", "pr", n, "error", err)
 		}
 	}
-	act := func(ctx context.Context, a slackapp.Action) (string, error) {
+	act := func(ctx context.Context, a slackapp.Action) (reply string, err error) {
+		defer func() {
+			result := "ok"
+			if err != nil {
+				result = "refused"
+			}
+			actions.WithLabelValues(string(a.Kind), result).Inc()
+		}()
 		if a.Kind == slackapp.Request {
 			return requests.File(ctx, a)
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,6 +112,15 @@ func TestS6SlackApprovalsAreSignedAgainstFakeSlackAndFakeGitHub(t *testing.T) {
 	}
 	if views := slackFake.Views(); len(views) != 1 || !strings.Contains(string(views[0].View), "github") {
 		t.Errorf("request dialogs opened: %+v", views)
+	}
+	res, err := http.Get("http://" + e.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(metrics), `gatehouse_slack_actions_total{kind="approve",result="ok"} 1`) {
+		t.Errorf("the metrics do not count carol's approval from Slack")
 	}
 	if replies := slackFake.Responses(); len(replies) != 1 || !strings.Contains(replies[0], "Approved #7 as carol") {
 		t.Errorf("carol was told %v", replies)
