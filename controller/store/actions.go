@@ -89,16 +89,13 @@ func (s *Store) Intend(ctx context.Context, a Action) (int64, error) {
 		return 0, fmt.Errorf("%s: an action needs an integration, an account and an entitlement", op)
 	}
 	var id int64
-	err := s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO actions
+	err := s.write(ctx, op, func(tx *txn) error {
+		var err error
+		id, err = insertID(ctx, tx, `INSERT INTO actions
 			(integration, system, account, entitlement, op, requests, reason, state, intended_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.Integration, a.System, a.Account, a.Entitlement, a.Op, sortedJSON(a.Requests), a.Reason,
 			ActionIntended, nanos(s.stamp(a.IntendedAt)))
-		if err != nil {
-			return err
-		}
-		id, err = res.LastInsertId()
 		return err
 	})
 	return id, err
@@ -113,7 +110,7 @@ func (s *Store) Intend(ctx context.Context, a Action) (int64, error) {
 // done action is an error, as is an unknown id (ErrNotFound).
 func (s *Store) Finish(ctx context.Context, id int64, runErr error) error {
 	op := fmt.Sprintf("finish action %d", id)
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		a, err := scanAction(tx.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM actions WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: no action with this id was intended", ErrNotFound)
@@ -175,7 +172,7 @@ func (s *Store) Failed(ctx context.Context) ([]Action, error) {
 // the audit log, which is never pruned.
 func (s *Store) PruneJournal(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.write(ctx, "prune the reconcile journal", func(tx *sql.Tx) error {
+	err := s.write(ctx, "prune the reconcile journal", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM actions AS a WHERE a.finished_at < ? AND (a.state = 'done'
 			OR (a.state = 'failed' AND EXISTS (SELECT 1 FROM actions b WHERE b.integration = a.integration
 				AND b.account = a.account AND b.entitlement = a.entitlement AND b.id > a.id)))`, nanos(before))
@@ -231,7 +228,7 @@ func (s *Store) SetManaged(ctx context.Context, g Grant) error {
 	if g.Integration == "" || g.Account == "" || g.Entitlement == "" {
 		return fmt.Errorf("%s: a grant needs an integration, an account and an entitlement", op)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		return setManaged(ctx, tx, g, nanos(s.stamp(g.Since)))
 	})
 }
@@ -241,12 +238,12 @@ func (s *Store) SetManaged(ctx context.Context, g Grant) error {
 // is not an error.
 func (s *Store) Unmanage(ctx context.Context, integration, account, entitlement string) error {
 	op := fmt.Sprintf("forget managed grant of %s to %s on %s", entitlement, account, integration)
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		return unmanage(ctx, tx, integration, account, entitlement)
 	})
 }
 
-func setManaged(ctx context.Context, tx *sql.Tx, g Grant, since int64) error {
+func setManaged(ctx context.Context, tx *txn, g Grant, since int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO managed (integration, system, account, entitlement, since)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (integration, account, entitlement) DO UPDATE SET system = excluded.system`,
@@ -254,7 +251,7 @@ func setManaged(ctx context.Context, tx *sql.Tx, g Grant, since int64) error {
 	return err
 }
 
-func unmanage(ctx context.Context, tx *sql.Tx, integration, account, entitlement string) error {
+func unmanage(ctx context.Context, tx *txn, integration, account, entitlement string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM managed WHERE integration = ? AND account = ? AND entitlement = ?`,
 		integration, account, entitlement)
 	return err

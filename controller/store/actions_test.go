@@ -43,8 +43,10 @@ func grants(list []Grant) []string {
 	return out
 }
 
-func TestIntendAndFinish(t *testing.T) {
-	s, _ := openTest(t)
+func TestIntendAndFinish(t *testing.T) { forBackends(t, testIntendAndFinish) }
+
+func testIntendAndFinish(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	a := grantAction("alice", "member")
 	a.Requests = []string{"requests/b.yaml", "requests/a.yaml", "requests/a.yaml"}
@@ -90,7 +92,11 @@ func TestIntendAndFinish(t *testing.T) {
 }
 
 func TestIntendRejectsIncompleteActions(t *testing.T) {
-	s, _ := openTest(t)
+	forBackends(t, testIntendRejectsIncompleteActions)
+}
+
+func testIntendRejectsIncompleteActions(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	for _, tc := range []struct {
 		name string
 		edit func(*Action)
@@ -113,7 +119,9 @@ func TestIntendRejectsIncompleteActions(t *testing.T) {
 
 // TestJournal runs sequences of actions and checks what Pending, Failed
 // and Managed say afterwards.
-func TestJournal(t *testing.T) {
+func TestJournal(t *testing.T) { forBackends(t, testJournal) }
+
+func testJournal(t *testing.T, b backend) {
 	boom := errors.New("github: 502 bad gateway")
 	type step struct {
 		action Action
@@ -212,7 +220,7 @@ func TestJournal(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, _ := openTest(t)
+			s, _ := openTest(t, b)
 			ctx := context.Background()
 			var stepIDs []int64
 			var last int64
@@ -262,7 +270,7 @@ func TestJournal(t *testing.T) {
 				t.Errorf("Managed = %v, want %v", got, tc.managed)
 			}
 			var attempts int
-			if err := s.db.QueryRow(`SELECT attempts FROM actions WHERE id = ?`, last).Scan(&attempts); err != nil {
+			if err := s.queryRow(context.Background(), `SELECT attempts FROM actions WHERE id = ?`, last).Scan(&attempts); err != nil {
 				t.Fatal(err)
 			}
 			if attempts != tc.attempts {
@@ -276,7 +284,11 @@ func TestJournal(t *testing.T) {
 // actions only; what a restart runs (intended actions), failures still to
 // retry, recent actions and the managed grants all stay.
 func TestPruneJournalKeepsWhatARestartNeeds(t *testing.T) {
-	s, _ := openTest(t)
+	forBackends(t, testPruneJournalKeepsWhatARestartNeeds)
+}
+
+func testPruneJournalKeepsWhatARestartNeeds(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	boom := errors.New("github: 502 bad gateway")
 	run := func(a Action, finish bool, err error) {
@@ -341,8 +353,10 @@ func TestPruneJournalKeepsWhatARestartNeeds(t *testing.T) {
 	}
 }
 
-func TestManagedOutsideTheJournal(t *testing.T) {
-	s, _ := openTest(t)
+func TestManagedOutsideTheJournal(t *testing.T) { forBackends(t, testManagedOutsideTheJournal) }
+
+func testManagedOutsideTheJournal(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	first := time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))
 	for _, g := range []Grant{
@@ -389,8 +403,10 @@ func TestManagedOutsideTheJournal(t *testing.T) {
 // TestIntentSurvivesClose is the crash-safety contract (S11) at its
 // simplest: an action intended and never finished is pending after the
 // store is reopened.
-func TestIntentSurvivesClose(t *testing.T) {
-	s, path := openTest(t)
+func TestIntentSurvivesClose(t *testing.T) { forBackends(t, testIntentSurvivesClose) }
+
+func testIntentSurvivesClose(t *testing.T, b backend) {
+	s, path := openTest(t, b)
 	ctx := context.Background()
 	done, _ := s.Intend(ctx, grantAction("bob", "member"))
 	if err := s.Finish(ctx, done, nil); err != nil {
@@ -418,7 +434,8 @@ func TestIntentSurvivesClose(t *testing.T) {
 }
 
 // TestIntentSurvivesKill kills a process holding the store open right
-// after it recorded an intent: no Close, no deferred cleanup.
+// after it recorded an intent: no Close, no deferred cleanup. It is
+// SQLite's: on PostgreSQL the durability of a commit is the server's.
 func TestIntentSurvivesKill(t *testing.T) {
 	if path := os.Getenv("GATEHOUSE_STORE_CRASH_CHILD"); path != "" {
 		crashChild(path)
@@ -492,7 +509,7 @@ func BenchmarkIntendFinish(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { mem.Close() })
-	file, _ := openTest(b)
+	file, _ := openTest(b, sqliteBackend)
 	for _, bc := range []struct {
 		name string
 		s    *Store
@@ -514,12 +531,12 @@ func BenchmarkIntendFinish(b *testing.B) {
 }
 
 func TestManagedByAccountsFindsOnePersonsGrantsEverywhere(t *testing.T) {
+	forBackends(t, testManagedByAccountsFindsOnePersonsGrantsEverywhere)
+}
+
+func testManagedByAccountsFindsOnePersonsGrantsEverywhere(t *testing.T, b backend) {
 	ctx := context.Background()
-	s, err := OpenMemory(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTest(t, b)
 	for _, g := range []Grant{
 		{Integration: "gh", System: "github", Account: "alice-gh", Entitlement: "member"},
 		{Integration: "manual/badge", System: "badge", Account: "alice", Entitlement: "visitor"},

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -55,7 +54,7 @@ func (s *Store) Audit(ctx context.Context, e Event) error {
 	if e.Detail == nil {
 		detail = []byte("{}")
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)`,
 			nanos(s.stamp(e.Time)), e.Actor, e.Kind, e.Subject, string(detail))
 		return err

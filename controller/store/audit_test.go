@@ -8,8 +8,10 @@ import (
 	"time"
 )
 
-func TestAuditLog(t *testing.T) {
-	s, _ := openTest(t)
+func TestAuditLog(t *testing.T) { forBackends(t, testAuditLog) }
+
+func testAuditLog(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	at := func(min int) time.Time { return time.Date(2025, 3, 2, 10, min, 0, 0, time.UTC) }
 	for _, e := range []Event{
@@ -65,23 +67,34 @@ func TestAuditLog(t *testing.T) {
 // TestAuditLogIsAppendOnly checks both halves of the promise: the Store
 // offers no way to change the log, and the database refuses to even when
 // asked directly.
-func TestAuditLogIsAppendOnly(t *testing.T) {
+func TestAuditLogIsAppendOnly(t *testing.T) { forBackends(t, testAuditLogIsAppendOnly) }
+
+func testAuditLogIsAppendOnly(t *testing.T, b backend) {
 	for _, name := range methodNames(reflect.TypeFor[*Store]()) {
 		lower := strings.ToLower(name)
 		if strings.Contains(lower, "audit") && name != "Audit" && name != "AuditLog" {
 			t.Errorf("Store.%s: the audit log has exactly two methods, Audit and AuditLog", name)
 		}
 	}
-	s, _ := openTest(t)
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	if err := s.Audit(ctx, Event{Actor: "carol", Kind: "override", Subject: "revocation cap"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{
+	attempts := []string{
 		`UPDATE audit_events SET actor = 'mallory'`,
 		`DELETE FROM audit_events`,
-		`INSERT OR REPLACE INTO audit_events (id, at, actor, kind) VALUES (1, 0, 'mallory', 'override')`,
-	} {
+	}
+	if b.name == postgresBackend.name {
+		attempts = append(attempts,
+			`INSERT INTO audit_events (id, at, actor, kind) VALUES (1, 0, 'mallory', 'override')
+				ON CONFLICT (id) DO UPDATE SET actor = excluded.actor`,
+			`TRUNCATE audit_events`)
+	} else {
+		attempts = append(attempts,
+			`INSERT OR REPLACE INTO audit_events (id, at, actor, kind) VALUES (1, 0, 'mallory', 'override')`)
+	}
+	for _, stmt := range attempts {
 		if _, err := s.db.ExecContext(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want the append-only refusal", stmt, err)
 		}

@@ -13,14 +13,16 @@ import (
 // two Stores, as a server and a CLI command would: every write lands
 // once, and every webhook delivery is new to exactly one caller. Run it
 // with -race.
-func TestConcurrentUse(t *testing.T) {
-	a, path := openTest(t)
-	b, err := Open(context.Background(), path)
+func TestConcurrentUse(t *testing.T) { forBackends(t, testConcurrentUse) }
+
+func testConcurrentUse(t *testing.T, b backend) {
+	a, path := openTest(t, b)
+	other, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	stores := []*Store{a, b}
+	defer other.Close()
+	stores := []*Store{a, other}
 	const workers, rounds, deliveries = 8, 10, 10
 	ctx := context.Background()
 	var firstSeen [deliveries]atomic.Int32

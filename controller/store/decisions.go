@@ -34,13 +34,14 @@ type Decision struct {
 func (s *Store) RecordDecision(ctx context.Context, d Decision) error {
 	op := fmt.Sprintf("record the decision on pull request %d", d.PR)
 	paths := sortedSet(d.Requests)
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO decisions (pr, head, merge_commit, approved, approvers, requests, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.PR, d.Head, d.MergeCommit, d.Approved, sortedJSON(d.Approvers), sortedJSON(paths), nanos(s.stamp(d.At)))
-		if err != nil {
-			return err
+	return s.write(ctx, op, func(tx *txn) error {
+		// approved is an INTEGER 0 or 1 in both dialects.
+		approved := 0
+		if d.Approved {
+			approved = 1
 		}
-		id, err := res.LastInsertId()
+		id, err := insertID(ctx, tx, `INSERT INTO decisions (pr, head, merge_commit, approved, approvers, requests, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.PR, d.Head, d.MergeCommit, approved, sortedJSON(d.Approvers), sortedJSON(paths), nanos(s.stamp(d.At)))
 		if err != nil {
 			return err
 		}
@@ -61,7 +62,7 @@ func (s *Store) DecisionForRequest(ctx context.Context, path string) (Decision, 
 	var d Decision
 	var approvers, requests string
 	var at int64
-	err := s.db.QueryRowContext(ctx, `SELECT d.pr, d.head, d.merge_commit, d.approved, d.approvers, d.requests, d.at
+	err := s.queryRow(ctx, `SELECT d.pr, d.head, d.merge_commit, d.approved, d.approvers, d.requests, d.at
 		FROM decision_requests r JOIN decisions d ON d.id = r.decision_id
 		WHERE r.path = ? ORDER BY d.at DESC, d.id DESC LIMIT 1`, path).
 		Scan(&d.PR, &d.Head, &d.MergeCommit, &d.Approved, &approvers, &requests, &at)

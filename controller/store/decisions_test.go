@@ -7,8 +7,10 @@ import (
 	"time"
 )
 
-func TestDecisionForRequest(t *testing.T) {
-	s, _ := openTest(t)
+func TestDecisionForRequest(t *testing.T) { forBackends(t, testDecisionForRequest) }
+
+func testDecisionForRequest(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	at := func(min int) time.Time { return time.Date(2025, 3, 5, 14, min, 0, 0, time.UTC) }
 	for _, d := range []Decision{

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -16,7 +15,7 @@ func (s *Store) SeenDelivery(ctx context.Context, id string, at time.Time) (seen
 	if id == "" {
 		return false, fmt.Errorf("%s: a delivery needs its id (GitHub's X-GitHub-Delivery header)", op)
 	}
-	err = s.write(ctx, op, func(tx *sql.Tx) error {
+	err = s.write(ctx, op, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO deliveries (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`,
 			id, nanos(s.stamp(at)))
 		if err != nil {
@@ -34,7 +33,7 @@ func (s *Store) SeenDelivery(ctx context.Context, id string, at time.Time) (seen
 // a delivery: a replay older than the retention is no longer recognised.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.write(ctx, "prune webhook deliveries", func(tx *sql.Tx) error {
+	err := s.write(ctx, "prune webhook deliveries", func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE seen_at < ?`, nanos(before))
 		if err != nil {
 			return err

@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-func TestSeenDelivery(t *testing.T) {
-	s, _ := openTest(t)
+func TestSeenDelivery(t *testing.T) { forBackends(t, testSeenDelivery) }
+
+func testSeenDelivery(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	at := func(min int) time.Time { return time.Date(2025, 3, 4, 12, min, 0, 0, time.UTC) }
 	for _, st := range []struct {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -11,14 +10,16 @@ import (
 // TestMigratesOldDatabases builds a database at each older schema
 // version, fills what that version has, and opens it with the current
 // gatehouse: every later step is applied once and nothing is lost.
-func TestMigratesOldDatabases(t *testing.T) {
+func TestMigratesOldDatabases(t *testing.T) { forBackends(t, testMigratesOldDatabases) }
+
+func testMigratesOldDatabases(t *testing.T, b backend) {
 	if SchemaVersion() < 2 {
 		t.Fatal("need at least two schema versions to test an upgrade")
 	}
 	for from := 1; from < SchemaVersion(); from++ {
 		t.Run(fmt.Sprintf("from version %d", from), func(t *testing.T) {
 			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "gatehouse.db")
+			path := b.newTarget(t)
 			old, err := open(ctx, path, options{busyTimeout: DefaultBusyTimeout, upTo: from})
 			if err != nil {
 				t.Fatal(err)

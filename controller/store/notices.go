@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -17,7 +16,7 @@ func (s *Store) FirstNotice(ctx context.Context, pr int, digest, person, kind st
 	if pr <= 0 || person == "" || kind == "" {
 		return false, fmt.Errorf("%s: a notice needs a pull request, a person and a kind", op)
 	}
-	err = s.write(ctx, op, func(tx *sql.Tx) error {
+	err = s.write(ctx, op, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO notices (pr, digest, person, kind, sent_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, pr, digest, person, kind, nanos(s.stamp(at)))
 		if err != nil {
@@ -33,7 +32,7 @@ func (s *Store) FirstNotice(ctx context.Context, pr int, digest, person, kind st
 // ForgetNotice removes a notice recorded by FirstNotice, for a message
 // that could not be sent: the next pass tries again.
 func (s *Store) ForgetNotice(ctx context.Context, pr int, digest, person, kind string) error {
-	return s.write(ctx, fmt.Sprintf("forget the %s notice of pull request %d to %s", kind, pr, person), func(tx *sql.Tx) error {
+	return s.write(ctx, fmt.Sprintf("forget the %s notice of pull request %d to %s", kind, pr, person), func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM notices WHERE pr = ? AND digest = ? AND person = ? AND kind = ?`, pr, digest, person, kind)
 		return err
 	})

@@ -6,8 +6,10 @@ import (
 	"time"
 )
 
-func TestFirstNoticeOncePerContent(t *testing.T) {
-	s, _ := openTest(t)
+func TestFirstNoticeOncePerContent(t *testing.T) { forBackends(t, testFirstNoticeOncePerContent) }
+
+func testFirstNoticeOncePerContent(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	steps := []struct {
 		pr            int

@@ -95,7 +95,7 @@ func (s *Store) SetRequest(ctx context.Context, r Request) (changed bool, err er
 	if err := oneOf("request state", r.State, States); err != nil {
 		return false, fmt.Errorf("%s: %w", op, err)
 	}
-	err = s.write(ctx, op, func(tx *sql.Tx) error {
+	err = s.write(ctx, op, func(tx *txn) error {
 		var old string
 		var since int64
 		err := tx.QueryRowContext(ctx, `SELECT state, since FROM requests WHERE path = ?`, r.Path).Scan(&old, &since)
@@ -155,7 +155,7 @@ func scanRequest(row scanner) (Request, error) {
 // Request returns the recorded state of the request at path, and false
 // when none is recorded.
 func (s *Store) Request(ctx context.Context, path string) (Request, bool, error) {
-	r, err := scanRequest(s.db.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE path = ?`, path))
+	r, err := scanRequest(s.queryRow(ctx, `SELECT `+requestColumns+` FROM requests WHERE path = ?`, path))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Request{}, false, nil
 	}
@@ -184,7 +184,7 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]Request, error
 		args = append(args, f.System)
 	}
 	if f.WaitingOn != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM json_each(requests.waiting_on) WHERE value = ?)")
+		where = append(where, s.dialect.waitingOn())
 		args = append(args, f.WaitingOn)
 	}
 	q := `SELECT ` + requestColumns + ` FROM requests`

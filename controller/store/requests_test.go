@@ -9,7 +9,11 @@ import (
 )
 
 func TestLifecycleRecordsTransitionsOnChangeOnly(t *testing.T) {
-	s, _ := openTest(t)
+	forBackends(t, testLifecycleRecordsTransitionsOnChangeOnly)
+}
+
+func testLifecycleRecordsTransitionsOnChangeOnly(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	path := "requests/alice-github-admin.yaml"
 	r := Request{Path: path, Person: "alice", System: "github", Level: "admin", State: StatePendingApproval,
@@ -73,7 +77,11 @@ func TestLifecycleRecordsTransitionsOnChangeOnly(t *testing.T) {
 }
 
 func TestSetRequestKeepsSinceWhileStateHolds(t *testing.T) {
-	s, _ := openTest(t)
+	forBackends(t, testSetRequestKeepsSinceWhileStateHolds)
+}
+
+func testSetRequestKeepsSinceWhileStateHolds(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	r := Request{Path: "requests/a.yaml", Person: "alice", State: StatePendingApproval}
 	if _, err := s.SetRequest(ctx, r); err != nil {
@@ -90,8 +98,10 @@ func TestSetRequestKeepsSinceWhileStateHolds(t *testing.T) {
 	}
 }
 
-func TestSetRequestRejects(t *testing.T) {
-	s, _ := openTest(t)
+func TestSetRequestRejects(t *testing.T) { forBackends(t, testSetRequestRejects) }
+
+func testSetRequestRejects(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	for _, tc := range []struct {
 		name string
 		r    Request
@@ -108,8 +118,10 @@ func TestSetRequestRejects(t *testing.T) {
 	}
 }
 
-func TestRequestsFilter(t *testing.T) {
-	s, _ := openTest(t)
+func TestRequestsFilter(t *testing.T) { forBackends(t, testRequestsFilter) }
+
+func testRequestsFilter(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	for _, r := range []Request{
 		{Path: "requests/d.yaml", Person: "bob", System: "postgres", State: StateProvisioned},

@@ -57,7 +57,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, integration string, at time.Ti
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		var last int64
 		err := tx.QueryRowContext(ctx, `SELECT at FROM snapshots WHERE integration = ?`, integration).Scan(&last)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -77,9 +77,11 @@ func (s *Store) SaveSnapshot(ctx context.Context, integration string, at time.Ti
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO catalogue (integration, entitlement, accounts, first_seen, last_seen)
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (integration, entitlement) DO UPDATE SET
-				accounts = CASE WHEN ? THEN excluded.accounts ELSE accounts END,
-				first_seen = MIN(first_seen, excluded.first_seen),
-				last_seen = MAX(last_seen, excluded.last_seen)`)
+				accounts = CASE WHEN ? THEN excluded.accounts ELSE catalogue.accounts END,
+				first_seen = CASE WHEN excluded.first_seen < catalogue.first_seen
+					THEN excluded.first_seen ELSE catalogue.first_seen END,
+				last_seen = CASE WHEN excluded.last_seen > catalogue.last_seen
+					THEN excluded.last_seen ELSE catalogue.last_seen END`)
 		if err != nil {
 			return err
 		}
@@ -119,7 +121,7 @@ func (s *Store) LastSnapshot(ctx context.Context, integration string) (time.Time
 	op := "read the snapshot of " + integration
 	var at int64
 	var text string
-	err := s.db.QueryRowContext(ctx, `SELECT at, accounts FROM snapshots WHERE integration = ?`, integration).Scan(&at, &text)
+	err := s.queryRow(ctx, `SELECT at, accounts FROM snapshots WHERE integration = ?`, integration).Scan(&at, &text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, nil, nil
 	}

@@ -22,7 +22,11 @@ func catalogueText(t *testing.T, s *Store, integration string) []string {
 }
 
 func TestCatalogueKeepsEntitlementsOfVanishedAccounts(t *testing.T) {
-	s, _ := openTest(t)
+	forBackends(t, testCatalogueKeepsEntitlementsOfVanishedAccounts)
+}
+
+func testCatalogueKeepsEntitlementsOfVanishedAccounts(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	at := func(hour int) time.Time { return time.Date(2025, 3, 3, hour, 0, 0, 0, time.UTC) }
 	steps := []struct {
@@ -59,8 +63,10 @@ func TestCatalogueKeepsEntitlementsOfVanishedAccounts(t *testing.T) {
 	}
 }
 
-func TestLastSnapshot(t *testing.T) {
-	s, _ := openTest(t)
+func TestLastSnapshot(t *testing.T) { forBackends(t, testLastSnapshot) }
+
+func testLastSnapshot(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	ctx := context.Background()
 	at, accounts, err := s.LastSnapshot(ctx, "github")
 	if err != nil || !at.IsZero() || accounts != nil {

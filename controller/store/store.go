@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"modernc.org/sqlite"
 )
 
@@ -29,7 +30,19 @@ const DefaultBusyTimeout = 5 * time.Second
 // by many goroutines; Close it when done.
 type Store struct {
 	db   *sql.DB
-	path string // shown in errors; never the DSN
+	path string // shown in errors; never the DSN, never a password
+
+	// dialect is the SQL the database speaks.
+	dialect dialect
+	// secret is the password of a PostgreSQL URL, scrubbed from every
+	// error the store returns (S9); empty for SQLite.
+	secret string
+	// lockPath is the file Lead locks beside a SQLite database; empty
+	// in memory.
+	lockPath string
+	// leadRetry is how often Lead tries again for the leader lock, and
+	// how often a leader checks that it still holds it.
+	leadRetry time.Duration
 
 	// writeSlot serializes write transactions of this process, so they
 	// queue here (giving up with their context) instead of spinning on
@@ -48,12 +61,33 @@ type options struct {
 	upTo int
 }
 
-// Open opens the state database at path, creating it and its directory if
-// needed, and migrates it to the current schema. The database uses WAL
-// mode, full synchronous commits (an intended action survives a power
-// cut, S11), a busy timeout of DefaultBusyTimeout and foreign keys.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, options{busyTimeout: DefaultBusyTimeout})
+// DefaultLeadRetry is how often Lead tries again for the leader lock
+// another replica holds, and how often a leader checks it still holds
+// it.
+const DefaultLeadRetry = 2 * time.Second
+
+// Open opens the state database named by target and migrates it to the
+// current schema.
+//
+// A target starting postgres:// or postgresql:// is a PostgreSQL URL
+// (postgres://user:password@host:5432/database?sslmode=verify-full),
+// opened through pgx: the database must exist; its tables are created
+// on first use. Several replicas may share it, one leading (Lead). The
+// password never appears in errors or in Path.
+//
+// Any other target is the path of a SQLite file, created with its
+// directory if needed. The database uses WAL mode, full synchronous
+// commits (an intended action survives a power cut, S11), a busy timeout
+// of DefaultBusyTimeout and foreign keys.
+func Open(ctx context.Context, target string) (*Store, error) {
+	return open(ctx, target, options{busyTimeout: DefaultBusyTimeout})
+}
+
+// isPostgresURL reports whether target names a PostgreSQL database
+// rather than a SQLite file.
+func isPostgresURL(target string) bool {
+	scheme, _, ok := strings.Cut(target, "://")
+	return ok && (strings.EqualFold(scheme, "postgres") || strings.EqualFold(scheme, "postgresql"))
 }
 
 // OpenMemory opens an empty, fully migrated database held in memory for
@@ -70,7 +104,7 @@ func OpenMemory(ctx context.Context) (*Store, error) {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: ":memory:", now: time.Now, writeSlot: make(chan struct{}, 1)}
+	s := newStore(db, ":memory:", dialectSQLite)
 	if err := s.migrate(ctx, 0); err != nil {
 		db.Close()
 		return nil, err
@@ -78,7 +112,19 @@ func OpenMemory(ctx context.Context) (*Store, error) {
 	return s, nil
 }
 
-func open(ctx context.Context, path string, o options) (*Store, error) {
+// newStore is a Store on db, before migrating.
+func newStore(db *sql.DB, path string, d dialect) *Store {
+	return &Store{db: db, path: path, dialect: d, now: time.Now, writeSlot: make(chan struct{}, 1), leadRetry: DefaultLeadRetry}
+}
+
+func open(ctx context.Context, target string, o options) (*Store, error) {
+	if isPostgresURL(target) {
+		return openPostgres(ctx, target, o)
+	}
+	return openSQLite(ctx, target, o)
+}
+
+func openSQLite(ctx context.Context, path string, o options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: no database path; set the controller's state directory")
 	}
@@ -95,7 +141,8 @@ func open(ctx context.Context, path string, o options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(8)
-	s := &Store{db: db, path: path, now: time.Now, writeSlot: make(chan struct{}, 1)}
+	s := newStore(db, path, dialectSQLite)
+	s.lockPath = path + ".lock"
 	if err := s.migrate(ctx, o.upTo); err != nil {
 		db.Close()
 		return nil, err
@@ -126,7 +173,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Path returns the database file the store was opened on, or ":memory:".
+// Path returns the database file the store was opened on, ":memory:",
+// or for PostgreSQL its URL with the password replaced by xxxxx.
 func (s *Store) Path() string { return s.path }
 
 // SQLite primary result codes the store explains (sqlite3.h).
@@ -143,8 +191,14 @@ const (
 // fail wraps err with the operation and the database file and, for the
 // failures an operator can fix, what to do.
 func (s *Store) fail(op string, err error) error {
+	err = s.scrub(err)
 	if errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("%s: %w", op, err)
+	}
+	if s.dialect == dialectPostgres {
+		if hint := postgresHint(err); hint != "" {
+			return fmt.Errorf("%s: database %s %s: %w", op, s.path, hint, err)
+		}
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
@@ -169,17 +223,28 @@ func (s *Store) fail(op string, err error) error {
 }
 
 // write runs fn in a write transaction, serialized with the process's
-// other writes, committing if fn returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+// other writes, committing if fn returns nil. On PostgreSQL the
+// transaction first takes a transaction-scoped advisory lock, so writes
+// are serialized across replicas as SQLite's immediate transactions
+// serialize them across processes: a read-then-write (SetRequest,
+// SaveSnapshot, a migration step) sees no concurrent writer.
+func (s *Store) write(ctx context.Context, op string, fn func(tx *txn) error) error {
 	select {
 	case s.writeSlot <- struct{}{}:
 		defer func() { <-s.writeSlot }()
 	case <-ctx.Done():
 		return fmt.Errorf("%s: %w", op, ctx.Err())
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(op, err)
+	}
+	tx := &txn{Tx: sqlTx, d: s.dialect}
+	if s.dialect == dialectPostgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, writeLockKey); err != nil {
+			_ = tx.Rollback()
+			return s.fail(op+": wait for the write lock", err)
+		}
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
@@ -262,7 +327,7 @@ type scanner interface{ Scan(dest ...any) error }
 // query runs a read and scans every row with scan, in the query's order.
 // It reads all rows before returning, so no connection stays busy.
 func query[T any](ctx context.Context, s *Store, op string, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
 	if err != nil {
 		return nil, s.fail(op, err)
 	}

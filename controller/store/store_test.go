@@ -28,22 +28,10 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
-// openTest opens a store on a fresh file in a temporary directory, with a
-// test clock, closed when the test ends.
-func openTest(t testing.TB) (*Store, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "state", "gatehouse.db")
-	s, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.now = newClock().now
-	t.Cleanup(func() { s.Close() })
-	return s, path
-}
-
+// TestOpenConfiguresDatabase is SQLite's: PostgreSQL has no PRAGMAs, and
+// its durability is the server's.
 func TestOpenConfiguresDatabase(t *testing.T) {
-	s, path := openTest(t)
+	s, path := openTest(t, sqliteBackend)
 	ctx := context.Background()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("database file not created in its state directory: %v", err)
@@ -64,6 +52,7 @@ func TestOpenConfiguresDatabase(t *testing.T) {
 	}
 }
 
+// TestOpenMemory is SQLite's: only SQLite has an in-memory store.
 func TestOpenMemory(t *testing.T) {
 	ctx := context.Background()
 	s, err := OpenMemory(ctx)
@@ -100,8 +89,10 @@ func schemaVersions(t *testing.T, s *Store) []int {
 	return vs
 }
 
-func TestReopenAppliesNothing(t *testing.T) {
-	s, path := openTest(t)
+func TestReopenAppliesNothing(t *testing.T) { forBackends(t, testReopenAppliesNothing) }
+
+func testReopenAppliesNothing(t *testing.T, b backend) {
+	s, path := openTest(t, b)
 	first := schemaVersions(t, s)
 	if len(first) != SchemaVersion() || SchemaVersion() == 0 {
 		t.Fatalf("versions %v after Open, want 1..%d", first, SchemaVersion())
@@ -120,20 +111,37 @@ func TestReopenAppliesNothing(t *testing.T) {
 }
 
 func TestMigrationsAreNumbered(t *testing.T) {
-	list, err := migrations()
+	sqlite, err := migrations(dialectSQLite)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, m := range list {
-		if m.version != i+1 || strings.TrimSpace(m.sql) == "" {
-			t.Errorf("migration %d: %s version %d, %d bytes", i, m.name, m.version, len(m.sql))
+	postgres, err := migrations(dialectPostgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, list := range [][]migration{sqlite, postgres} {
+		for i, m := range list {
+			if m.version != i+1 || strings.TrimSpace(m.sql) == "" {
+				t.Errorf("migration %d: %s version %d, %d bytes", i, m.name, m.version, len(m.sql))
+			}
+		}
+	}
+	// Both dialects have every step, under the same name.
+	if len(postgres) != len(sqlite) {
+		t.Fatalf("%d PostgreSQL migrations for %d SQLite ones", len(postgres), len(sqlite))
+	}
+	for i := range sqlite {
+		if sqlite[i].name != postgres[i].name {
+			t.Errorf("migration %d is %s for SQLite, %s for PostgreSQL", i+1, sqlite[i].name, postgres[i].name)
 		}
 	}
 }
 
-func TestRefusesNewerSchema(t *testing.T) {
-	s, path := openTest(t)
-	if _, err := s.db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future.sql', 0)`, SchemaVersion()+1); err != nil {
+func TestRefusesNewerSchema(t *testing.T) { forBackends(t, testRefusesNewerSchema) }
+
+func testRefusesNewerSchema(t *testing.T, b backend) {
+	s, path := openTest(t, b)
+	if _, err := s.db.Exec(s.dialect.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future.sql', 0)`), SchemaVersion()+1); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -143,6 +151,8 @@ func TestRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// TestOpenErrorsSayWhatToDo covers SQLite's files; PostgreSQL's errors
+// are TestS9StoreURLPasswordNeverInErrors's.
 func TestOpenErrorsSayWhatToDo(t *testing.T) {
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.db")
@@ -166,6 +176,9 @@ func TestOpenErrorsSayWhatToDo(t *testing.T) {
 	}
 }
 
+// TestLockedDatabaseSaysWhatToDo is SQLite's: PostgreSQL writers wait
+// for each other's row and advisory locks under their context instead of
+// failing as busy.
 func TestLockedDatabaseSaysWhatToDo(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gatehouse.db")
 	ctx := context.Background()
@@ -205,16 +218,20 @@ func TestLockedDatabaseSaysWhatToDo(t *testing.T) {
 	}
 }
 
-func TestErrNotFoundIsKept(t *testing.T) {
-	s, _ := openTest(t)
+func TestErrNotFoundIsKept(t *testing.T) { forBackends(t, testErrNotFoundIsKept) }
+
+func testErrNotFoundIsKept(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	err := s.Finish(context.Background(), 42, nil)
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "action 42") {
 		t.Fatalf("Finish of an unknown id: %v; want ErrNotFound naming the id", err)
 	}
 }
 
-func TestWritesGiveUpWithTheirContext(t *testing.T) {
-	s, _ := openTest(t)
+func TestWritesGiveUpWithTheirContext(t *testing.T) { forBackends(t, testWritesGiveUpWithTheirContext) }
+
+func testWritesGiveUpWithTheirContext(t *testing.T, b backend) {
+	s, _ := openTest(t, b)
 	// Hold the process's write slot, as a long write would.
 	s.writeSlot <- struct{}{}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)

@@ -28,7 +28,7 @@ func (s *Store) RecordVote(ctx context.Context, v Vote) error {
 	if v.PR <= 0 || v.Login == "" {
 		return fmt.Errorf("%s: a vote needs a pull request and a login", op)
 	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO votes (pr, login, kind, commit_sha, digest, source, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			v.PR, v.Login, v.Kind, v.Commit, v.Digest, v.Source, nanos(s.stamp(v.At)))
 		return err
@@ -61,7 +61,7 @@ type PullRequest struct {
 func (s *Store) PullRequestState(ctx context.Context, pr int) (PullRequest, error) {
 	p := PullRequest{PR: pr}
 	var mentioned string
-	err := s.db.QueryRowContext(ctx, `SELECT head, last_pusher, comment_id, mentioned FROM pull_requests WHERE pr = ?`, pr).
+	err := s.queryRow(ctx, `SELECT head, last_pusher, comment_id, mentioned FROM pull_requests WHERE pr = ?`, pr).
 		Scan(&p.Head, &p.LastPusher, &p.CommentID, &mentioned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, nil
@@ -76,7 +76,7 @@ func (s *Store) PullRequestState(ctx context.Context, pr int) (PullRequest, erro
 // SetPullRequestState records p.
 func (s *Store) SetPullRequestState(ctx context.Context, p PullRequest) error {
 	op := fmt.Sprintf("record pull request %d", p.PR)
-	return s.write(ctx, op, func(tx *sql.Tx) error {
+	return s.write(ctx, op, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO pull_requests (pr, head, last_pusher, comment_id, mentioned, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (pr) DO UPDATE SET head = excluded.head, last_pusher = excluded.last_pusher, comment_id = excluded.comment_id,
 			mentioned = excluded.mentioned, updated_at = excluded.updated_at`,

@@ -6,13 +6,11 @@ import (
 	"time"
 )
 
-func TestVotesAndPullRequestState(t *testing.T) {
+func TestVotesAndPullRequestState(t *testing.T) { forBackends(t, testVotesAndPullRequestState) }
+
+func testVotesAndPullRequestState(t *testing.T, b backend) {
 	ctx := context.Background()
-	s, err := OpenMemory(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTest(t, b)
 	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	for i, v := range []Vote{
 		{PR: 7, Login: "alice", Kind: "approve", Commit: "c1", Digest: "d1", Source: "review", At: t0},
