@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -66,12 +65,35 @@ func (c *Controller) Run(ctx context.Context) error {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return fmt.Errorf("create the state folder %s: %w", c.StateDir, err)
 	}
-	st, err := store.Open(ctx, filepath.Join(c.StateDir, "gatehouse.db"))
+	st, err := store.Open(ctx, StoreTarget(c.StateDir, c.Getenv))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	c.setReady(errors.New("starting"))
+	lost, release, err := c.lead(ctx, st)
+	if err != nil {
+		return err
+	}
+	defer release()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-lost:
+			cancel(ErrLostLead)
+		case <-ctx.Done():
+		}
+	}()
+	err = c.run(ctx, st, github, interval)
+	if errors.Is(context.Cause(ctx), ErrLostLead) {
+		return ErrLostLead
+	}
+	return err
+}
+
+// run is Run once this replica leads.
+func (c *Controller) run(ctx context.Context, st *store.Store, github bool, interval time.Duration) error {
 	if github {
 		return c.runGitHub(ctx, st, NewMetrics(), interval)
 	}

@@ -15,12 +15,14 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/server"
 	"github.com/gatehouse-dev/gatehouse/controller/store"
 )
 
 func init() { extraCommands = append(extraCommands, newReconcileCmd) }
 
-// stateFlags locate the controller's state: the SQLite store.
+// stateFlags locate the controller's state: the SQLite store in the state
+// folder, or the PostgreSQL database of $GATEHOUSE_STORE_URL.
 type stateFlags struct{ dir string }
 
 func (f *stateFlags) register(cmd *cobra.Command) {
@@ -54,7 +56,7 @@ func (f *stateFlags) open(cmd *cobra.Command) (*store.Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, &exitError{code: exitCouldNotRun, err: fmt.Errorf("create the state folder %s: %w; choose another with --state-dir", dir, err)}
 	}
-	s, err := store.Open(cmd.Context(), filepath.Join(dir, "gatehouse.db"))
+	s, err := store.Open(cmd.Context(), server.StoreTarget(dir, os.Getenv))
 	if err != nil {
 		return nil, &exitError{code: exitCouldNotRun, err: err}
 	}
@@ -117,6 +119,13 @@ revocations, 2 could not run.`,
 				return err
 			}
 			defer st.Close()
+			if !dryRun {
+				release, err := leadBriefly(cmd, st)
+				if err != nil {
+					return err
+				}
+				defer release()
+			}
 			runner, closeAll := newRunner(cmd, org, st, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 			defer closeAll()
 			res, err := runner.Reconcile(cmd.Context(), org, reconcile.Options{DryRun: dryRun, AllowRevocations: allow,
@@ -163,6 +172,20 @@ revocations, 2 could not run.`,
 	return cmd
 }
 
+// leadBriefly takes the store's leader lock for a reconcile that changes
+// things, so that it never runs beside a controller (or another
+// reconcile) on the same store; it gives up after a few seconds.
+func leadBriefly(cmd *cobra.Command, st *store.Store) (release func(), err error) {
+	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+	defer cancel()
+	_, release, err = st.Lead(ctx)
+	if err != nil {
+		return nil, &exitError{code: exitCouldNotRun, err: fmt.Errorf(
+			"another gatehouse (serve, or a reconcile) leads the store %s: stop it, or run with --dry-run to see the plan (%v)", st.Path(), err)}
+	}
+	return release, nil
+}
+
 // openRepoState loads the access repo (refusing one with errors) and
 // opens the controller's store, for the commands that need both; the
 // caller closes the store.
@@ -204,6 +227,11 @@ func watchRepo(cmd *cobra.Command, repo repoFlags, state stateFlags, interval ti
 		return err
 	}
 	defer st.Close()
+	release, err := leadBriefly(cmd, st)
+	if err != nil {
+		return err
+	}
+	defer release()
 	ctx := cmd.Context()
 	org, _, err := load.Open(ctx, repo.dir, "")
 	if err != nil {

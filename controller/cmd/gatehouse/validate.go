@@ -8,6 +8,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/controller/load"
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 	"github.com/gatehouse-dev/gatehouse/controller/reconcile"
+	"github.com/gatehouse-dev/gatehouse/controller/server"
 	"github.com/gatehouse-dev/gatehouse/controller/validate"
 )
 
@@ -89,14 +90,15 @@ type findingReport struct {
 // (--state-dir or GATEHOUSE_STATE_DIR); without one there is nothing to
 // compare with.
 func catalogueFindings(cmd *cobra.Command, org *model.Org, state stateFlags) (model.Findings, error) {
-	if state.dir == "" && os.Getenv("GATEHOUSE_STATE_DIR") == "" {
+	shared := os.Getenv(server.EnvStoreURL) != ""
+	if state.dir == "" && os.Getenv("GATEHOUSE_STATE_DIR") == "" && !shared {
 		return nil, nil
 	}
 	dir, err := state.path()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, "gatehouse.db")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "gatehouse.db")); err != nil && !shared {
 		return nil, nil
 	}
 	st, err := state.open(cmd)
