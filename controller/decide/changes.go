@@ -72,6 +72,12 @@ func Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit
 	return changes(ctx, repo, base, head, &fileIndex{org: baseOrg})
 }
 
+// Changes is the package-level Changes with this base's documents, whose
+// index by file is built once per base.
+func (b *Base) Changes(ctx context.Context, repo *gitrepo.Repo, base, head *gitrepo.Commit) ([]Change, model.Findings, error) {
+	return changes(ctx, repo, base, head, b.byFile)
+}
+
 // fileIndex finds the base's documents by file: requests, two thirds of a
 // large organisation, through the Org's own map, everything else through
 // an index built on first use.

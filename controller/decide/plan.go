@@ -129,12 +129,19 @@ type Approval struct {
 // in repo, with b the access repo at base (see Bases). An error means no
 // decision: the caller must treat it as "not approved" (S5).
 func Decide(ctx context.Context, b *Base, repo *gitrepo.Repo, base, head *gitrepo.Commit, opts Options) (*Plan, error) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	changes, parseFindings, err := changes(ctx, repo, base, head, b.byFile)
+	changes, parseFindings, err := b.Changes(ctx, repo, base, head)
 	if err != nil {
 		return nil, err
+	}
+	return DecideChanges(ctx, b, base, head, changes, parseFindings, opts)
+}
+
+// DecideChanges is Decide on the changes b.Changes returned for base and
+// head, for a caller that needs them too (the controller digests them for
+// approvals) and should not diff twice.
+func DecideChanges(ctx context.Context, b *Base, base, head *gitrepo.Commit, changes []Change, parseFindings model.Findings, opts Options) (*Plan, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
 	}
 	p := &Plan{Base: base.Hash.String(), Head: head.Hash.String(), Changes: changes}
 	if p.Changes == nil {

@@ -247,17 +247,22 @@ func (p *Pulls) evaluate(ctx context.Context, pr PullRequest, state store.PullRe
 		d.err = err
 		return d
 	}
-	if d.digest, err = p.digest(ctx, repo, base, head, d.base); err != nil {
+	// The head's changes are read once: for the approvals' digest and
+	// for the decision.
+	changes, parseFindings, err := d.base.Changes(ctx, repo, base, head)
+	if err != nil {
 		d.err = err
 		return d
 	}
+	d.digest = approval.Digest(changes)
+	p.rememberDigest(base, head, d.digest)
 	votes, fresh, err := p.votes(ctx, repo, pr, base, head, d)
 	if err != nil {
 		d.err = err
 		return d
 	}
 	d.tally = approval.Count(votes, d.digest)
-	d.plan, d.err = decide.Decide(ctx, d.base, repo, base, head, decide.Options{
+	d.plan, d.err = decide.DecideChanges(ctx, d.base, base, head, changes, parseFindings, decide.Options{
 		Author: pr.Author, LastPusher: state.LastPusher, ApprovedBy: d.tally.Approvers, Now: p.now(), LoginsOnly: true,
 	})
 	if d.plan != nil {
@@ -300,30 +305,34 @@ const maxDigests = 4096
 // digest returns the digest of the access changes from base to commit,
 // remembered per pair.
 func (p *Pulls) digest(ctx context.Context, repo *gitrepo.Repo, base, commit *gitrepo.Commit, b *decide.Base) (string, error) {
-	key := base.Hash.String() + commit.Hash.String()
 	p.mu.Lock()
-	if p.digests == nil {
-		p.digests = map[string]string{}
-	}
-	d, ok := p.digests[key]
+	d, ok := p.digests[base.Hash.String()+commit.Hash.String()]
 	p.mu.Unlock()
 	if ok {
 		return d, nil
 	}
-	changes, _, err := decide.Changes(ctx, repo, base, commit, b.Org)
+	changes, _, err := b.Changes(ctx, repo, base, commit)
 	if err != nil {
 		return "", err
 	}
 	d = approval.Digest(changes)
+	p.rememberDigest(base, commit, d)
+	return d, nil
+}
+
+// rememberDigest keeps the digest of the changes from base to commit.
+func (p *Pulls) rememberDigest(base, commit *gitrepo.Commit, digest string) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.digests == nil {
+		p.digests = map[string]string{}
+	}
 	if len(p.digests) >= maxDigests {
 		// A controller runs for months: start over rather than grow
 		// without end; a digest is cheap to compute again.
 		clear(p.digests)
 	}
-	p.digests[key] = d
-	p.mu.Unlock()
-	return d, nil
+	p.digests[base.Hash.String()+commit.Hash.String()] = digest
 }
 
 // votes gathers the pull request's votes: its reviews, each on the commit
