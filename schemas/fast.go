@@ -193,7 +193,14 @@ func arrayCheck(s *jsonschema.Schema, depth int) fastCheck {
 }
 
 func stringCheck(s *jsonschema.Schema) fastCheck {
-	minLen, maxLen, pattern := s.MinLength, s.MaxLength, s.Pattern
+	minLen, maxLen := s.MinLength, s.MaxLength
+	var pattern interface{ MatchString(string) bool }
+	if s.Pattern != nil {
+		pattern = s.Pattern
+		if m := newClassMatcher(s.Pattern.String()); m != nil {
+			pattern = m
+		}
+	}
 	return func(v any) bool {
 		str, ok := v.(string)
 		if !ok {
