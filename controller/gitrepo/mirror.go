@@ -65,9 +65,11 @@ func (m *Mirror) Sync(ctx context.Context) error {
 	return m.fetch(ctx, r, []config.RefSpec{branchesRefSpec, pullRequestsRefSpec}, true)
 }
 
-// FetchPullRequest fetches pull request n's head into refs/pull/n/head,
-// cloning first when the mirror does not exist yet. It is how a webhook
-// for one pull request gets its commits without a full Sync.
+// FetchPullRequest fetches pull request n's head into refs/pull/n/head
+// and every branch (following force-pushes, pruning deleted ones) in one
+// round trip, cloning first when the mirror does not exist yet: what
+// deciding one pull request against its base needs, without fetching
+// every other pull request as Sync does.
 func (m *Mirror) FetchPullRequest(ctx context.Context, n int) error {
 	if n <= 0 {
 		return fmt.Errorf("fetch pull request %d from %s: not a pull request number", n, m.displayURL())
@@ -84,7 +86,7 @@ func (m *Mirror) FetchPullRequest(ctx context.Context, n int) error {
 		}
 	}
 	ref := "refs/pull/" + strconv.Itoa(n) + "/head"
-	return m.fetch(ctx, r, []config.RefSpec{config.RefSpec("+" + ref + ":" + ref)}, false)
+	return m.fetch(ctx, r, []config.RefSpec{branchesRefSpec, config.RefSpec("+" + ref + ":" + ref)}, true)
 }
 
 // open opens the mirror's bare repository, or fails when Dir holds none

@@ -124,10 +124,8 @@ func (p *Pulls) NotePush(ctx context.Context, n int, login string) error {
 
 // Handle decides pull request n again.
 func (p *Pulls) Handle(ctx context.Context, n int) error {
+	// The pull request's head and its base branch, in one fetch.
 	if err := p.Mirror.FetchPullRequest(ctx, n); err != nil {
-		return err
-	}
-	if err := p.Mirror.Sync(ctx); err != nil {
 		return err
 	}
 	pr, err := p.GitHub.PullRequest(ctx, n)
