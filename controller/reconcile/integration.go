@@ -8,6 +8,9 @@ package reconcile
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/controller/model"
 )
@@ -65,3 +68,17 @@ var ErrProtected = errors.New("protected account: gatehouse never revokes this")
 // ErrNotConfigured reports an integration whose credentials are not set;
 // its grants wait while the rest of the controller runs.
 var ErrNotConfigured = errors.New("integration not configured")
+
+// AccountsOf turns what an integration saw, entitlements by account, into
+// List's answer: accounts sorted by id, each with its entitlements sorted.
+// An account with an empty set is listed holding nothing.
+func AccountsOf(held map[string]map[string]bool) []Account {
+	accounts := make([]Account, 0, len(held))
+	for id, ents := range held {
+		a := Account{ID: id, Entitlements: slices.AppendSeq(make([]string, 0, len(ents)), maps.Keys(ents))}
+		slices.Sort(a.Entitlements)
+		accounts = append(accounts, a)
+	}
+	slices.SortFunc(accounts, func(a, b Account) int { return strings.Compare(a.ID, b.ID) })
+	return accounts
+}

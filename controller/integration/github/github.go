@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
@@ -122,17 +121,7 @@ func (g *Integration) List(ctx context.Context, scope []string) ([]reconcile.Acc
 		}
 	}
 	delete(held, g.self)
-	accounts := make([]reconcile.Account, 0, len(held))
-	for login, ents := range held {
-		a := reconcile.Account{ID: login, Entitlements: make([]string, 0, len(ents))}
-		for e := range ents {
-			a.Entitlements = append(a.Entitlements, e)
-		}
-		slices.Sort(a.Entitlements)
-		accounts = append(accounts, a)
-	}
-	slices.SortFunc(accounts, func(a, b reconcile.Account) int { return strings.Compare(a.ID, b.ID) })
-	return accounts, nil
+	return reconcile.AccountsOf(held), nil
 }
 
 // listAll follows every page of a list.

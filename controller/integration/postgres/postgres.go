@@ -210,17 +210,7 @@ func (i *Integration) List(ctx context.Context, scope []string) ([]reconcile.Acc
 	if err != nil {
 		return nil, fmt.Errorf("postgres %s: list login roles: %w", i.addr, err)
 	}
-	accounts := make([]reconcile.Account, 0, len(held))
-	for name, roles := range held {
-		ents := make([]string, 0, len(roles))
-		for r := range roles {
-			ents = append(ents, r)
-		}
-		slices.Sort(ents)
-		accounts = append(accounts, reconcile.Account{ID: name, Entitlements: ents})
-	}
-	slices.SortFunc(accounts, func(a, b reconcile.Account) int { return strings.Compare(a.ID, b.ID) })
-	return accounts, nil
+	return reconcile.AccountsOf(held), nil
 }
 
 // roleState is what the server says about an account and a role.

@@ -287,17 +287,7 @@ func (in *Integration) List(ctx context.Context, scope []string) ([]reconcile.Ac
 			held[strings.ToLower(u.UserName)][g.DisplayName] = true
 		}
 	}
-	accounts := make([]reconcile.Account, 0, len(held))
-	for name, ents := range held {
-		a := reconcile.Account{ID: name, Entitlements: make([]string, 0, len(ents))}
-		for g := range ents {
-			a.Entitlements = append(a.Entitlements, g)
-		}
-		slices.Sort(a.Entitlements)
-		accounts = append(accounts, a)
-	}
-	slices.SortFunc(accounts, func(a, b reconcile.Account) int { return strings.Compare(a.ID, b.ID) })
-	return accounts, nil
+	return reconcile.AccountsOf(held), nil
 }
 
 // groupsWithMembers lists every group with its members, asking for a

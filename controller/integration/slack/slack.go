@@ -409,17 +409,7 @@ func (s *Integration) list(ctx context.Context, who identity) ([]reconcile.Accou
 			}
 		}
 	}
-	accounts := make([]reconcile.Account, 0, len(held))
-	for id, ents := range held {
-		a := reconcile.Account{ID: id, Entitlements: make([]string, 0, len(ents))}
-		for e := range ents {
-			a.Entitlements = append(a.Entitlements, e)
-		}
-		slices.Sort(a.Entitlements)
-		accounts = append(accounts, a)
-	}
-	slices.SortFunc(accounts, func(a, b reconcile.Account) int { return strings.Compare(a.ID, b.ID) })
-	return accounts, nil
+	return reconcile.AccountsOf(held), nil
 }
 
 // Grant gives account the entitlement; one it holds is success without a
