@@ -216,6 +216,16 @@ func (p *Person) OrgRole() string {
 // Active reports whether the person has not been offboarded.
 func (p *Person) Active() bool { return p.Status != StatusOffboarded }
 
+// Where names the file that holds the person's document, for messages
+// that ask to change it; "their person document" when it has none (a
+// person built in code).
+func (p *Person) Where() string {
+	if p.File == "" {
+		return "their person document"
+	}
+	return p.File
+}
+
 // Team groups people; systems name teams as approvers or admins. A
 // "team:<name>" entry stands for the team's members and its admins alike.
 type Team struct {

@@ -154,7 +154,7 @@ func (p *Pulls) SlackAction(ctx context.Context, a slackapp.Action) (string, err
 	case who == nil:
 		return "", fmt.Errorf("your Slack account (%s) is no person's `slack:` member id in the access repo, so gatehouse cannot act on your word; add it to your person file", a.User)
 	case who.GitHub == "":
-		return "", fmt.Errorf("%s has no GitHub login in the access repo, and approvals count by GitHub login: add `github:` to %s", who.Name, who.File)
+		return "", fmt.Errorf("%s has no GitHub login in the access repo, and approvals count by GitHub login: add `github:` to %s", who.Name, who.Where())
 	}
 	login := who.GitHub
 	switch a.Kind {

@@ -43,11 +43,7 @@ func (g *Integration) AccountFor(p *model.Person) (string, error) {
 		return "", errors.New("github: no person given")
 	}
 	if p.GitHub == "" {
-		where := p.File
-		if where == "" {
-			where = "their person document"
-		}
-		return "", fmt.Errorf("github: %s has no GitHub login: add `github: LOGIN` to %s", p.Name, where)
+		return "", fmt.Errorf("github: %s has no GitHub login: add `github: LOGIN` to %s", p.Name, p.Where())
 	}
 	return strings.ToLower(p.GitHub), nil
 }

@@ -150,10 +150,7 @@ func (in *Integration) AccountFor(p *model.Person) (string, error) {
 	if p == nil {
 		return "", errors.New("scim: no person given")
 	}
-	where := p.File
-	if where == "" {
-		where = "their person document"
-	}
+	where := p.Where()
 	email := strings.TrimSpace(p.Email)
 	if email == "" {
 		return "", fmt.Errorf("scim: %s has no email: add `email: ...` to %s", p.Name, where)

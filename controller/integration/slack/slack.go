@@ -167,10 +167,7 @@ func (s *Integration) AccountFor(p *model.Person) (string, error) {
 	if p == nil {
 		return "", errors.New("slack: no person given")
 	}
-	where := p.File
-	if where == "" {
-		where = "their person document"
-	}
+	where := p.Where()
 	if p.Slack == "" {
 		return "", fmt.Errorf("slack: %s has no Slack member id: add `slack: U…` to %s (in Slack: their profile, ⋮, Copy member ID)", p.Name, where)
 	}
